@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/rickar/cal/v2"
-	"github.com/stretchr/testify/assert"
 )
 
 // benchDays are the 365 days of 2025 at midnight, Beijing time: start dates
@@ -95,30 +94,4 @@ func BenchmarkWorkdaysBetween(b *testing.B) {
 		}
 		i++
 	}
-}
-
-// TestAddWorkdaysSpeedRatio times both implementations in one run and
-// checks the performance goal: AddWorkdays with n = 250 at least 100 times
-// faster than rickar/cal's WorkdaysFrom on the same data (benchmarks give
-// the figures; the margin measured is far larger, so the check holds on a
-// loaded machine and under the race detector).
-func TestAddWorkdaysSpeedRatio(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing")
-	}
-	days := benchDays()
-	c := China()
-	bc := rickarCalendar(false)
-	perCall := func(calls int, f func(i int)) time.Duration {
-		start := time.Now()
-		for i := range calls {
-			f(i)
-		}
-		return time.Since(start) / time.Duration(calls)
-	}
-	ours := perCall(20000, func(i int) { _, _ = c.AddWorkdays(days[i%len(days)], 250) })
-	theirs := perCall(50, func(i int) { bc.WorkdaysFrom(days[i%len(days)], 250) })
-	ratio := float64(theirs) / float64(max(ours, 1))
-	t.Logf("AddWorkdays n=250: %v/op; rickar WorkdaysFrom: %v/op; ratio %.0f×", ours, theirs, ratio)
-	assert.GreaterOrEqual(t, ratio, 100.0)
 }

@@ -1,0 +1,44 @@
+package review
+
+import (
+	"strings"
+	"unicode"
+)
+
+// foldWidth maps full-width ASCII forms (Ａ, １, （, ：, the ideographic
+// space) to their half-width equivalents, so that headings typed with a
+// Chinese input method compare equal to ones typed without.
+func foldWidth(r rune) rune {
+	switch {
+	case r == '\u3000':
+		return ' '
+	case r >= '\uFF01' && r <= '\uFF5E':
+		return r - 0xFEE0
+	}
+	return r
+}
+
+// letterOrDigit reports whether r carries meaning in a title: letters
+// (including Han characters) and digits. Spaces and punctuation do not.
+func letterOrDigit(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// normalizeTitle keeps only the letters and digits of s, width-folded and
+// lower-cased: "项目名称" and " 项目 名称： " normalise alike.
+func normalizeTitle(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		r = foldWidth(r)
+		if letterOrDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// isBlank reports whether s has nothing but white space.
+func isBlank(s string) bool {
+	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }) == ""
+}

@@ -1,11 +1,17 @@
-// Package adapters holds the thin layers that connect govit's domain
-// packages (calendar, review, change, lifecycle) to the outside world: the
-// SQL event stores in adapters/sqlstore (SQLite, the embedded default, and
-// PostgreSQL) and the reference REST API in adapters/httpapi.
+// Package adapters holds what connects the rules of 渝北府办发〔2019〕26号,
+// which live in the domain packages (calendar, review, change, lifecycle),
+// to the world outside: storage and transport. Adapters are thin: no rule
+// of the measure lives here, and no domain package imports an adapter.
 //
-// No rule of 渝北府办发〔2019〕26号 lives here: an adapter translates and
-// stores, and every decision is taken by the domain packages. The test in
-// this package enforces the module's dependency direction:
+//   - adapters/httpapi serves the lifecycle engine over HTTP (net/http).
+//   - adapters/sqlstore keeps projects' events in SQLite (embedded, the
+//     default) or PostgreSQL, with a hash chain that Verify checks; its
+//     sqltest package gives tests an isolated database of either kind.
+//
+// The in-memory store is lifecycle.NewMemoryStore; any store, ours or an
+// embedder's, proves itself with the suite of lifecycle/storetest.
+//
+// The test in this package enforces the module's dependency direction,
 //
 //	calendar, review → change → lifecycle → adapters → examples
 //

@@ -1,0 +1,365 @@
+package sqlstore
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/govit-cn/govit/lifecycle"
+)
+
+// canonicalTag opens the canonical encoding of an event row; it names the
+// encoding so that a future one cannot be confused with it.
+const canonicalTag = "govit/event/v1\x00"
+
+// row is an event as stored: the column values the hash covers.
+type row struct {
+	seq        int64
+	projectID  string
+	version    int64
+	action     string
+	actorID    string
+	actorUnit  string
+	actorRoles string // JSON array of strings, as stored
+	role       string
+	at         time.Time
+	article    string
+	payload    []byte
+	hash       []byte
+}
+
+func rowOf(e lifecycle.Event) (row, error) {
+	roles := make([]string, len(e.Actor.Roles))
+	for i, r := range e.Actor.Roles {
+		roles[i] = string(r)
+	}
+	rj, err := json.Marshal(roles)
+	if err != nil {
+		return row{}, err
+	}
+	return row{
+		projectID:  e.ProjectID,
+		version:    e.Version,
+		action:     string(e.Action),
+		actorID:    e.Actor.ID,
+		actorUnit:  e.Actor.Unit,
+		actorRoles: string(rj),
+		role:       string(e.Role),
+		at:         lifecycle.StoreTime(e.At),
+		article:    e.Article,
+		payload:    e.Payload,
+	}, nil
+}
+
+func (r row) event() (lifecycle.Event, error) {
+	var roles []lifecycle.Role
+	if err := json.Unmarshal([]byte(r.actorRoles), &roles); err != nil {
+		return lifecycle.Event{}, fmt.Errorf("sqlstore: project %s version %d: actor_roles: %w", r.projectID, r.version, err)
+	}
+	if len(roles) == 0 {
+		roles = nil
+	}
+	var payload []byte
+	if len(r.payload) > 0 {
+		payload = r.payload
+	}
+	return lifecycle.Event{
+		ProjectID: r.projectID,
+		Version:   r.version,
+		Action:    lifecycle.Action(r.action),
+		Actor:     lifecycle.Actor{ID: r.actorID, Unit: r.actorUnit, Roles: roles},
+		Role:      lifecycle.Role(r.role),
+		At:        r.at,
+		Article:   r.article,
+		Payload:   payload,
+		Seq:       r.seq,
+	}, nil
+}
+
+// canonical is the canonical encoding of a stored event row, the bytes the
+// hash chain covers:
+//
+//	"govit/event/v1" 0x00
+//	field(project_id) field(version) field(action)
+//	field(actor_id) field(actor_unit) field(actor_roles)
+//	field(role) field(at) field(article) field(payload)
+//
+// where field(x) is the length of x as a 4-byte big-endian unsigned
+// integer followed by the bytes of x; version is its decimal text;
+// actor_roles is the stored JSON array text; at is the UTC time in the
+// layout 2006-01-02T15:04:05.000000Z; payload is the stored bytes (none
+// when NULL). Every value is the stored column's, so an edit to any column
+// but seq changes the encoding. seq is not covered: it is the store's
+// order, not the event's content (Verify checks it separately).
+func canonical(r row) []byte {
+	var b bytes.Buffer
+	b.WriteString(canonicalTag)
+	for _, f := range [][]byte{
+		[]byte(r.projectID),
+		[]byte(strconv.FormatInt(r.version, 10)),
+		[]byte(r.action),
+		[]byte(r.actorID),
+		[]byte(r.actorUnit),
+		[]byte(r.actorRoles),
+		[]byte(r.role),
+		[]byte(r.at.UTC().Format(timeLayout)),
+		[]byte(r.article),
+		r.payload,
+	} {
+		var n [4]byte
+		binary.BigEndian.PutUint32(n[:], uint32(len(f)))
+		b.Write(n[:])
+		b.Write(f)
+	}
+	return b.Bytes()
+}
+
+// chainHash is the hash of a row following prev, the hash of the previous
+// version of the same project (Size() zero bytes before version 1):
+//
+//	H(prev ‖ canonical(row) ‖ project_id ‖ version as 8-byte big-endian)
+//
+// canonical already holds project and version; they are repeated so that
+// the link to a project and a position is explicit in the formula.
+func chainHash(newHash func() hash.Hash, prev []byte, r row) []byte {
+	h := newHash()
+	h.Write(prev)
+	h.Write(canonical(r))
+	h.Write([]byte(r.projectID))
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], uint64(r.version))
+	h.Write(v[:])
+	return h.Sum(nil)
+}
+
+// Reason says how a hash chain is broken.
+type Reason string
+
+// The reasons Verify reports.
+const (
+	// ReasonEdited: a row's content no longer gives its stored hash (or
+	// the hash itself was changed): the row, or one before it, was edited.
+	ReasonEdited Reason = "edited"
+	// ReasonMissingVersion: a version of the project is not in the log
+	// (deleted, or never stored), including versions after the last row
+	// that the projection says exist.
+	ReasonMissingVersion Reason = "missing_version"
+	// ReasonReordered: the global sequence disagrees with the version
+	// order (rows renumbered or moved between projects).
+	ReasonReordered Reason = "reordered"
+	// ReasonProjection: the projection's version is not the last event's,
+	// or a projection has no events, or events have no projection.
+	ReasonProjection Reason = "projection_mismatch"
+)
+
+// Break is the first place where a chain does not verify.
+type Break struct {
+	ProjectID string `json:"project_id"`
+	// Version is the version where the chain breaks: the edited row's,
+	// or the missing one's.
+	Version int64  `json:"version"`
+	Reason  Reason `json:"reason"`
+	// Seq is the row's global sequence number (0 when the row is missing).
+	Seq int64 `json:"seq,omitempty"`
+	// Expected is the hash the row should have, recomputed from the
+	// chain; Stored is the hash it has (both nil when not about a hash).
+	Expected []byte `json:"expected,omitempty"`
+	Stored   []byte `json:"stored,omitempty"`
+	// Detail says what was found, in English.
+	Detail string `json:"detail"`
+}
+
+// String describes the break in one line.
+func (b Break) String() string {
+	s := fmt.Sprintf("project %s version %d: %s: %s", b.ProjectID, b.Version, b.Reason, b.Detail)
+	if b.Expected != nil || b.Stored != nil {
+		s += fmt.Sprintf(" (expected hash %s, stored %s)", hex.EncodeToString(b.Expected), hex.EncodeToString(b.Stored))
+	}
+	return s
+}
+
+// VerifyReport is what Verify found.
+type VerifyReport struct {
+	// Projects and Events count what was checked before the walk ended.
+	Projects int   `json:"projects"`
+	Events   int64 `json:"events"`
+	// Break is the first break, nil when every chain verifies.
+	Break *Break `json:"break,omitempty"`
+}
+
+// OK reports whether every chain verified.
+func (r VerifyReport) OK() bool { return r.Break == nil }
+
+// Verify walks the hash chain of one project, or of every project when
+// projectID is "", and reports the first break. For each project, in
+// project ID order, it reads the rows in global sequence order and checks,
+// in this order:
+//
+//   - that the versions run 1, 2, 3, … in sequence order: a version that
+//     is absent is ReasonMissingVersion, one that is present but out of
+//     place is ReasonReordered;
+//   - that each row gives its stored hash, recomputed from the row and the
+//     hash of the previous version (ReasonEdited);
+//   - that the projection names the last version (ReasonMissingVersion if
+//     it names a later one, ReasonProjection otherwise, or if it is
+//     missing).
+//
+// A chain cannot show the removal of a project's latest events together
+// with the matching rollback of its projection; anchoring the hashes
+// elsewhere (printing the latest hash in a report, say) closes that gap.
+//
+// The store must have been opened with the hash function that wrote the
+// chain. The error is for failures to read; a broken chain is a report,
+// not an error. An unknown projectID gives an error matching
+// lifecycle.ErrNotFound.
+func (s *Store) Verify(ctx context.Context, projectID string) (VerifyReport, error) {
+	var rep VerifyReport
+	proj, err := s.projectionVersions(ctx, projectID)
+	if err != nil {
+		return rep, err
+	}
+	q := `SELECT seq, project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash FROM events`
+	var args []any
+	if projectID != "" {
+		q += ` WHERE project_id = $1`
+		args = append(args, projectID)
+	}
+	q += ` ORDER BY project_id, seq`
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return rep, s.fail(ctx, "verify", err)
+	}
+	defer rows.Close()
+
+	seen := map[string]bool{}
+	var project []row // the rows of one project, in seq order
+	check := func() *Break {
+		if len(project) == 0 {
+			return nil
+		}
+		id := project[0].projectID
+		seen[id] = true
+		rep.Projects++
+		b := s.verifyProject(project, proj, &rep)
+		project = project[:0]
+		return b
+	}
+	for rows.Next() {
+		var (
+			r  row
+			at dbTime
+		)
+		if err := rows.Scan(&r.seq, &r.projectID, &r.version, &r.action, &r.actorID, &r.actorUnit, &r.actorRoles, &r.role, &at, &r.article, &r.payload, &r.hash); err != nil {
+			return rep, s.fail(ctx, "verify", err)
+		}
+		r.at = at.t
+		if len(project) > 0 && project[0].projectID != r.projectID {
+			if b := check(); b != nil {
+				rep.Break = b
+				return rep, nil
+			}
+		}
+		project = append(project, r)
+	}
+	if err := rows.Err(); err != nil {
+		return rep, s.fail(ctx, "verify", err)
+	}
+	if b := check(); b != nil {
+		rep.Break = b
+		return rep, nil
+	}
+	if projectID != "" && rep.Projects == 0 {
+		if _, ok := proj[projectID]; !ok {
+			return rep, lifecycle.NotFoundError(projectID)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(proj)) {
+		if !seen[id] {
+			rep.Break = &Break{ProjectID: id, Version: 1, Reason: ReasonMissingVersion, Detail: "a projection without events"}
+			return rep, nil
+		}
+	}
+	return rep, nil
+}
+
+// verifyProject checks the rows of one project, given in seq order,
+// counting verified events in rep.
+func (s *Store) verifyProject(rs []row, proj map[string]int64, rep *VerifyReport) *Break {
+	id := rs[0].projectID
+	present := make(map[int64]bool, len(rs))
+	for _, r := range rs {
+		present[r.version] = true
+	}
+	for i, r := range rs {
+		want := int64(i + 1)
+		if r.version == want {
+			continue
+		}
+		if !present[want] {
+			return &Break{ProjectID: id, Version: want, Reason: ReasonMissingVersion,
+				Detail: fmt.Sprintf("version %d is not in the log; after version %d comes version %d", want, want-1, r.version)}
+		}
+		return &Break{ProjectID: id, Version: r.version, Seq: r.seq, Reason: ReasonReordered,
+			Detail: fmt.Sprintf("version %d (seq %d) comes where version %d should", r.version, r.seq, want)}
+	}
+	prev := make([]byte, s.newHash().Size())
+	for _, r := range rs {
+		want := chainHash(s.newHash, prev, r)
+		if !bytes.Equal(want, r.hash) {
+			return &Break{ProjectID: id, Version: r.version, Seq: r.seq, Reason: ReasonEdited,
+				Expected: want, Stored: r.hash, Detail: "the row does not give its stored hash"}
+		}
+		prev = r.hash
+		rep.Events++
+	}
+	last := int64(len(rs))
+	pv, ok := proj[id]
+	switch {
+	case !ok:
+		return &Break{ProjectID: id, Version: last, Reason: ReasonProjection, Detail: "events without a projection"}
+	case pv > last:
+		return &Break{ProjectID: id, Version: last + 1, Reason: ReasonMissingVersion,
+			Detail: fmt.Sprintf("the projection is at version %d, the log ends at %d", pv, last)}
+	case pv < last:
+		return &Break{ProjectID: id, Version: pv, Reason: ReasonProjection,
+			Detail: fmt.Sprintf("the projection is at version %d, the log at %d", pv, last)}
+	}
+	return nil
+}
+
+func (s *Store) projectionVersions(ctx context.Context, projectID string) (map[string]int64, error) {
+	q := `SELECT project_id, version FROM projections`
+	var args []any
+	if projectID != "" {
+		q += ` WHERE project_id = $1`
+		args = append(args, projectID)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, s.fail(ctx, "verify", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var (
+			id string
+			v  int64
+		)
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, s.fail(ctx, "verify", err)
+		}
+		out[id] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(ctx, "verify", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,154 @@
+package sqlstore
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govit-cn/govit/adapters/sqlstore/sqltest"
+	"github.com/govit-cn/govit/lifecycle"
+)
+
+// The appender child: TestSIGKILLLosesNoAcknowledgedEvent re-executes the
+// test binary with these variables set, running only TestCrashChildAppender.
+const (
+	envAppenderDB = "GOVIT_SQLSTORE_APPENDER_DB"
+	crashEvents   = 10000
+	crashProjects = 3
+)
+
+// TestCrashChildAppender is the child process of the SIGKILL test, not a test
+// of its own: it appends crashEvents events one at a time, round robin
+// over crashProjects projects, and prints "ack <project> <version>" after
+// each append returns.
+func TestCrashChildAppender(t *testing.T) {
+	path := os.Getenv(envAppenderDB)
+	if path == "" {
+		t.Skip("the child process of TestSIGKILLLosesNoAcknowledgedEvent")
+	}
+	ctx := context.Background()
+	s, err := Open(ctx, path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	out := bufio.NewWriterSize(os.Stdout, 64)
+	for i := range crashEvents {
+		p := fmt.Sprintf("crash-%d", i%crashProjects)
+		v := int64(i/crashProjects + 1)
+		e := testEvents(p, v, v)
+		if _, err := s.Append(ctx, v-1, e, lifecycle.Summary{Name: p, Unit: "u", Kind: "k", State: "s", UpdatedAt: e[0].At}); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(3)
+		}
+		fmt.Fprintf(out, "ack %s %d\n", p, v)
+		out.Flush()
+	}
+	fmt.Fprintln(out, "done")
+	out.Flush()
+	os.Exit(0)
+}
+
+func TestSIGKILLLosesNoAcknowledgedEvent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a child process; skipped with -short")
+	}
+	path := sqltest.SQLitePath(t)
+	// The child is killed once killAfter appends are acknowledged, or when
+	// the deadline passes, whichever comes first.
+	const killAfter = 3000
+	deadline := time.Now().Add(20 * time.Second)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChildAppender$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envAppenderDB+"="+path)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+
+	acked := map[string]int64{}
+	n, killed, done := 0, false, false
+	timer := time.AfterFunc(time.Until(deadline), func() { _ = cmd.Process.Kill() })
+	defer timer.Stop()
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "done" {
+			done = true
+			continue
+		}
+		rest, ok := strings.CutPrefix(line, "ack ")
+		if !ok {
+			continue
+		}
+		p, vs, _ := strings.Cut(rest, " ")
+		v, err := strconv.ParseInt(vs, 10, 64)
+		require.NoError(t, err, line)
+		require.Equal(t, acked[p]+1, v, "acknowledged in order")
+		acked[p] = v
+		n++
+		if n == killAfter && !killed {
+			// SIGKILL on Unix: no deferred function, no flush, no close.
+			require.NoError(t, cmd.Process.Kill())
+			killed = true
+		}
+	}
+	err = cmd.Wait()
+	t.Logf("child acknowledged %d appends (killed: %v, finished: %v, exit: %v)", n, killed, done, err)
+	require.Positive(t, n, "the child acknowledged nothing")
+	if !done {
+		require.Error(t, err, "the child was killed")
+	}
+
+	s := open(t, path)
+	total := 0
+	for p, v := range acked {
+		evs, err := s.Load(t.Context(), p)
+		require.NoError(t, err)
+		// Every acknowledged version is there; at most the one append in
+		// flight at the kill may be there too, unacknowledged.
+		require.GreaterOrEqual(t, int64(len(evs)), v, "project %s lost acknowledged events", p)
+		require.LessOrEqual(t, int64(len(evs)), v+1, "project %s", p)
+		for i, e := range evs {
+			require.Equal(t, int64(i+1), e.Version)
+		}
+		want := testEvents(p, 1, v)
+		assertEventsEqualNoSeq(t, want, evs[:v])
+		total += len(evs)
+	}
+	assert.LessOrEqual(t, total, n+1)
+	rep, err := s.Verify(t.Context(), "")
+	require.NoError(t, err)
+	assert.True(t, rep.OK(), "chain after SIGKILL: %v", rep.Break)
+	assert.EqualValues(t, total, rep.Events)
+
+	// And the store takes appends again where it stopped.
+	for p := range acked {
+		evs, err := s.Load(t.Context(), p)
+		require.NoError(t, err)
+		cur := int64(len(evs))
+		_, err = s.Append(t.Context(), cur, testEvents(p, cur+1, cur+1), lifecycle.Summary{})
+		require.NoError(t, err)
+	}
+}
+
+func assertEventsEqualNoSeq(t *testing.T, want, got []lifecycle.Event) {
+	t.Helper()
+	require.Len(t, got, len(want))
+	for i := range want {
+		w, g := lifecycle.CopyEvent(want[i]), got[i]
+		g.Seq = 0
+		require.True(t, w.At.Equal(g.At), "version %d at", w.Version)
+		g.At = w.At
+		require.Equal(t, w, g)
+	}
+}

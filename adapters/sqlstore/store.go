@@ -1,0 +1,405 @@
+package sqlstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/govit-cn/govit/lifecycle"
+	"github.com/govit-cn/govit/review"
+)
+
+// Store is a lifecycle.Store on SQLite or PostgreSQL. It is safe for
+// concurrent use; Close it when done.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	logger  *slog.Logger
+	newHash func() hash.Hash
+	// writes serialises this process's appends on SQLite, whose
+	// transactions take the database's single write lock anyway: waiting
+	// here is cheaper than in SQLite's busy handler, and respects the
+	// context. Other processes are still kept out by the lock itself.
+	writes chan struct{}
+	// The statements of an append, prepared once.
+	stmtHead, stmtInsert, stmtUpsert *sql.Stmt
+}
+
+var _ lifecycle.Store = (*Store)(nil)
+
+// Option configures Open.
+type Option func(*config)
+
+type config struct {
+	logger   *slog.Logger
+	newHash  func() hash.Hash
+	maxConns int
+}
+
+// WithLogger sets the logger (silent by default). Appends and conflicts
+// are logged at debug level, migrations at info level.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) { c.logger = l }
+}
+
+// WithHash sets the hash function of the hash chain (SHA-256 by default),
+// for a buyer who requires another, such as SM3. A store must always be
+// opened with the hash that wrote it, or Verify reports every project as
+// edited.
+func WithHash(newHash func() hash.Hash) Option {
+	return func(c *config) { c.newHash = newHash }
+}
+
+// WithMaxConns caps the connections to the database (default: 8 on
+// SQLite, 16 on PostgreSQL).
+func WithMaxConns(n int) Option {
+	return func(c *config) { c.maxConns = n }
+}
+
+// Open opens the store at dsn and brings its schema up to date with the
+// embedded migrations. A dsn starting postgres:// or postgresql:// is a
+// PostgreSQL URL (runtime parameters such as search_path may be given in
+// its query); anything else is a SQLite file path or file: URI, created if
+// missing (see the package documentation for the pragmas it gets).
+func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
+	c := config{}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	if c.newHash == nil {
+		c.newHash = sha256.New
+	}
+	d := dialectOf(dsn)
+	if c.maxConns <= 0 {
+		c.maxConns = 8
+		if d == Postgres {
+			c.maxConns = 16
+		}
+	}
+	db, err := openDB(ctx, d, dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(c.maxConns)
+	db.SetMaxIdleConns(c.maxConns)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: open %s: %w", d, err)
+	}
+	results, err := migrate(ctx, d, db)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlstore: migrate %s: %w", d, err)
+	}
+	for _, r := range results {
+		c.logger.InfoContext(ctx, "sqlstore: migration applied", "dialect", string(d), "version", r.Source.Version, "duration", r.Duration)
+	}
+	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash}
+	if d == SQLite {
+		s.writes = make(chan struct{}, 1)
+	}
+	for _, p := range []struct {
+		stmt **sql.Stmt
+		sql  string
+	}{{&s.stmtHead, sqlHead}, {&s.stmtInsert, sqlInsert}, {&s.stmtUpsert, sqlUpsert}} {
+		if *p.stmt, err = db.PrepareContext(ctx, p.sql); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("sqlstore: prepare: %w", err)
+		}
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtInsert, s.stmtUpsert} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	return s.db.Close()
+}
+
+// Dialect returns the database the store runs on.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the database, for queries of the embedder's own (reports,
+// backups). Writing to the store's tables behind its back breaks the hash
+// chain, which Verify then reports.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// fail wraps a database error; when the context is done, the context's
+// error is what the caller gets to match.
+func (s *Store) fail(ctx context.Context, op string, err error) error {
+	if cerr := ctx.Err(); cerr != nil && !errors.Is(err, cerr) {
+		return fmt.Errorf("sqlstore: %s: %w (%w)", op, cerr, err)
+	}
+	return fmt.Errorf("sqlstore: %s: %w", op, err)
+}
+
+const (
+	sqlHead   = `SELECT version, hash FROM events WHERE project_id = $1 ORDER BY version DESC LIMIT 1`
+	sqlInsert = `INSERT INTO events (project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq`
+	sqlUpsert = `INSERT INTO projections (project_id, name, unit, kind, state, version,
+		  approved_central, approved_municipal, approved_district, approved_self_funded,
+		  next_due, next_duty, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		ON CONFLICT (project_id) DO UPDATE SET
+		  name = excluded.name, unit = excluded.unit, kind = excluded.kind, state = excluded.state,
+		  version = excluded.version,
+		  approved_central = excluded.approved_central, approved_municipal = excluded.approved_municipal,
+		  approved_district = excluded.approved_district, approved_self_funded = excluded.approved_self_funded,
+		  next_due = excluded.next_due, next_duty = excluded.next_duty, updated_at = excluded.updated_at`
+)
+
+const eventColumns = `seq, project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload`
+
+// Load implements lifecycle.Store.
+func (s *Store) Load(ctx context.Context, projectID string) ([]lifecycle.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE project_id = $1 ORDER BY version`, projectID)
+	if err != nil {
+		return nil, s.fail(ctx, "load", err)
+	}
+	defer rows.Close()
+	var out []lifecycle.Event
+	for rows.Next() {
+		var (
+			r  row
+			at dbTime
+		)
+		if err := rows.Scan(&r.seq, &r.projectID, &r.version, &r.action, &r.actorID, &r.actorUnit, &r.actorRoles, &r.role, &at, &r.article, &r.payload); err != nil {
+			return nil, s.fail(ctx, "load", err)
+		}
+		r.at = at.t
+		e, err := r.event()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(ctx, "load", err)
+	}
+	if len(out) == 0 {
+		return nil, lifecycle.NotFoundError(projectID)
+	}
+	return out, nil
+}
+
+// Append implements lifecycle.Store. It checks the append's shape
+// (lifecycle.CheckAppend), then, in one transaction, checks the project's
+// current version, inserts the events with their chain hashes and replaces
+// the projection. A unique violation on (project_id, version), which is
+// how a concurrent append at the same version shows on PostgreSQL, is a
+// conflict like a version mismatch.
+func (s *Store) Append(ctx context.Context, expected int64, events []lifecycle.Event, summary lifecycle.Summary) ([]lifecycle.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := lifecycle.CheckAppend(expected, events, summary); err != nil {
+		return nil, err
+	}
+	id := events[0].ProjectID
+	rs := make([]row, len(events))
+	for i, e := range events {
+		r, err := rowOf(e)
+		if err != nil {
+			return nil, err
+		}
+		rs[i] = r
+	}
+	summary.ProjectID = id
+	summary.Version = events[len(events)-1].Version
+
+	if s.writes != nil {
+		select {
+		case s.writes <- struct{}{}:
+			defer func() { <-s.writes }()
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	err := s.appendTx(ctx, expected, rs, summary)
+	if err != nil {
+		var le *lifecycle.Error
+		if errors.As(err, &le) {
+			return nil, err
+		}
+		if isUniqueViolation(err) {
+			actual, aerr := s.currentVersion(ctx, id)
+			if aerr != nil {
+				actual = -1
+			}
+			s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", expected, "actual", actual)
+			return nil, conflict(id, expected, actual, err)
+		}
+		return nil, s.fail(ctx, "append", err)
+	}
+	out := make([]lifecycle.Event, len(rs))
+	for i, r := range rs {
+		e, err := r.event()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = lifecycle.CopyEvent(e)
+	}
+	s.logger.DebugContext(ctx, "sqlstore: appended", "project", id, "from", expected+1, "to", summary.Version, "seq", out[len(out)-1].Seq)
+	return out, nil
+}
+
+func conflict(id string, expected, actual int64, cause error) error {
+	e := lifecycle.ConflictError(id, expected, actual)
+	e.Err = cause
+	return e
+}
+
+func (s *Store) appendTx(ctx context.Context, expected int64, rs []row, sum lifecycle.Summary) error {
+	id := rs[0].projectID
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+
+	var (
+		cur  int64
+		prev []byte
+	)
+	err = tx.StmtContext(ctx, s.stmtHead).QueryRowContext(ctx, id).Scan(&cur, &prev)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		cur, prev = 0, make([]byte, s.newHash().Size())
+	case err != nil:
+		return err
+	}
+	if cur != expected {
+		s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", expected, "actual", cur)
+		return lifecycle.ConflictError(id, expected, cur)
+	}
+	insert := tx.StmtContext(ctx, s.stmtInsert)
+	for i := range rs {
+		r := &rs[i]
+		r.hash = chainHash(s.newHash, prev, *r)
+		var payload any
+		if len(r.payload) > 0 {
+			payload = r.payload
+		}
+		err := insert.QueryRowContext(ctx,
+			r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash,
+		).Scan(&r.seq)
+		if err != nil {
+			return err
+		}
+		prev = r.hash
+	}
+	a := sum.Approved
+	_, err = tx.StmtContext(ctx, s.stmtUpsert).ExecContext(ctx,
+		id, sum.Name, sum.Unit, sum.Kind, string(sum.State), sum.Version,
+		amount(a.Central), amount(a.Municipal), amount(a.District), amount(a.SelfFunded),
+		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, s.timeArg(lifecycle.StoreTime(sum.UpdatedAt)))
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// amount is the exact decimal text of d, never a float.
+func amount(d decimal.Decimal) string { return d.String() }
+
+func (s *Store) currentVersion(ctx context.Context, id string) (int64, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM events WHERE project_id = $1`, id).Scan(&v)
+	return v, err
+}
+
+const projectionColumns = `project_id, name, unit, kind, state, version,
+	approved_central, approved_municipal, approved_district, approved_self_funded,
+	next_due, next_duty, updated_at`
+
+// List implements lifecycle.Store. Every filter is served by an index:
+// (unit, project_id), (state, project_id), (kind, project_id) and
+// (next_due, project_id).
+func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summary, string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = lifecycle.DefaultListLimit
+	}
+	var (
+		where = []string{"project_id > $1"}
+		args  = []any{q.After}
+	)
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if q.Unit != "" {
+		add("unit = ?", q.Unit)
+	}
+	if q.State != "" {
+		add("state = ?", string(q.State))
+	}
+	if q.Kind != "" {
+		add("kind = ?", q.Kind)
+	}
+	if !q.DueBefore.IsZero() {
+		// Stored times are whole microseconds, so "before t" is "before t
+		// rounded up to the microsecond".
+		cut := lifecycle.StoreTime(q.DueBefore)
+		if cut.Before(q.DueBefore) {
+			cut = cut.Add(lifecycle.StoreTimePrecision)
+		}
+		add("next_due < ?", s.timeArg(cut))
+	}
+	args = append(args, limit+1)
+	query := `SELECT ` + projectionColumns + ` FROM projections WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY project_id LIMIT $` + strconv.Itoa(len(args))
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", s.fail(ctx, "list", err)
+	}
+	defer rows.Close()
+	var page []lifecycle.Summary
+	for rows.Next() {
+		var (
+			sum              lifecycle.Summary
+			state            string
+			a                review.Budget
+			nextDue, updated dbTime
+		)
+		if err := rows.Scan(&sum.ProjectID, &sum.Name, &sum.Unit, &sum.Kind, &state, &sum.Version,
+			&a.Central, &a.Municipal, &a.District, &a.SelfFunded,
+			&nextDue, &sum.NextDuty, &updated); err != nil {
+			return nil, "", s.fail(ctx, "list", err)
+		}
+		sum.State = lifecycle.State(state)
+		sum.Approved = a
+		sum.NextDue, sum.UpdatedAt = nextDue.t, updated.t
+		page = append(page, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.fail(ctx, "list", err)
+	}
+	if len(page) > limit {
+		page = page[:limit]
+		return page, page[limit-1].ProjectID, nil
+	}
+	return page, "", nil
+}

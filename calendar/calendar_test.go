@@ -22,7 +22,8 @@ func mustDate(t testing.TB, s string) time.Time {
 }
 
 func TestWorkdaysPerYear(t *testing.T) {
-	// Counts stated in the data's README, from the notices.
+	// Working days a year, counted from the notices' own lists of days
+	// independently of this package.
 	want := map[int]int{2019: 250, 2020: 249, 2021: 250, 2022: 249, 2023: 249, 2024: 251, 2025: 248, 2026: 248, 2027: 248}
 	c := China()
 	for y, n := range want {
@@ -150,20 +151,33 @@ func TestWorkdaysBetween(t *testing.T) {
 func TestLastWorkdayOfYear(t *testing.T) {
 	c := China()
 	for _, tc := range []struct {
+		name string
 		year int
 		want string
 	}{
-		{2025, "2025-12-31"}, // Wednesday
-		{2027, "2027-12-31"}, // Friday
-		{2022, "2022-12-30"}, // Saturday 31st is off by the 2023 notice
-		{2018, "2018-12-29"}, // makeup Saturday; Monday 31st is off by the 2019 notice
+		{"第五条/2025 ends on a working Wednesday", 2025, "2025-12-31"},
+		{"第五条/2027 ends on a working Friday", 2027, "2027-12-31"},
+		{"第五条/2022: Saturday 31st is off by the 2023 notice", 2022, "2022-12-30"},
+		{"第五条/2018: makeup Saturday 29th, Monday 31st off by the 2019 notice", 2018, "2018-12-29"},
 	} {
-		got, err := c.LastWorkdayOfYear(tc.year)
-		require.NoError(t, err)
-		assert.Equal(t, tc.want, day(got), "%d", tc.year)
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := c.LastWorkdayOfYear(tc.year)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, day(got))
+			w, err := c.IsWorkday(got)
+			require.NoError(t, err)
+			assert.True(t, w, "the last working day is a working day")
+			for d := got.AddDate(0, 0, 1); d.Year() == tc.year; d = d.AddDate(0, 0, 1) {
+				w, err := c.IsWorkday(d)
+				require.NoError(t, err)
+				assert.False(t, w, "%s after it is not", day(d))
+			}
+		})
 	}
-	_, err := c.LastWorkdayOfYear(2028)
-	assert.ErrorIs(t, err, ErrYearNotPublished)
+	t.Run("第五条/a year with no notice is an error", func(t *testing.T) {
+		_, err := c.LastWorkdayOfYear(2028)
+		assert.ErrorIs(t, err, ErrYearNotPublished)
+	})
 }
 
 func TestSameInstantAnyZone(t *testing.T) {

@@ -177,8 +177,10 @@ func layout(start int, stat []int, swaps int, forward bool) (days []int, makeups
 		isStat[d] = true
 		last = max(last, d)
 	}
-	d := start
-	for ; d <= last || (forward && (inLieu > 0 || swaps > 0)); d++ {
+	// take lays day d off: a statutory day (owing a weekday in lieu if it
+	// falls on a weekend), a weekend day, a weekday in lieu, or a weekday
+	// swapped for a makeup working day.
+	take := func(d int) {
 		switch {
 		case isStat[d]:
 			if isWeekend(d) {
@@ -193,16 +195,11 @@ func layout(start int, stat []int, swaps int, forward bool) (days []int, makeups
 		}
 		days = append(days, d)
 	}
-	for d = start - 1; !forward && (inLieu > 0 || swaps > 0); d-- {
-		switch {
-		case isWeekend(d):
-		case inLieu > 0:
-			inLieu--
-		default:
-			swaps--
-			makeups++
-		}
-		days = append(days, d)
+	for d := start; d <= last || (forward && (inLieu > 0 || swaps > 0)); d++ {
+		take(d)
+	}
+	for d := start - 1; !forward && (inLieu > 0 || swaps > 0); d-- {
+		take(d)
 	}
 	return days, makeups
 }

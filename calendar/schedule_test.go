@@ -258,13 +258,7 @@ func FuzzParseScheduleJSON(f *testing.F) {
 	base := China()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := ParseScheduleJSON(strings.NewReader(string(data)))
-		if err != nil {
-			var e *Error
-			require.True(t, errors.As(err, &e))
-			require.Equal(t, CodeInvalidSchedule, e.Code)
-			return
-		}
-		checkLoaded(t, base, s)
+		checkParsed(t, base, s, err)
 	})
 }
 
@@ -276,20 +270,31 @@ func FuzzParseScheduleCSV(f *testing.F) {
 	base := China()
 	f.Fuzz(func(t *testing.T, year int, data []byte) {
 		s, err := ParseScheduleCSV(year, strings.NewReader(string(data)))
-		if err != nil {
-			var e *Error
-			require.True(t, errors.As(err, &e))
-			require.Equal(t, CodeInvalidSchedule, e.Code)
-			return
-		}
-		checkLoaded(t, base, s)
+		checkParsed(t, base, s, err)
 	})
+}
+
+// checkParsed checks what a loader returned: a refusal is an *Error with
+// code invalid_schedule explained in both languages; an accepted schedule
+// passes checkLoaded.
+func checkParsed(t *testing.T, base *Calendar, s Schedule, err error) {
+	t.Helper()
+	if err != nil {
+		var e *Error
+		require.True(t, errors.As(err, &e), "want *Error, got %T: %v", err, err)
+		require.Equal(t, CodeInvalidSchedule, e.Code)
+		require.NotEmpty(t, e.MessageZh)
+		require.NotEmpty(t, e.MessageEn)
+		return
+	}
+	checkLoaded(t, base, s)
 }
 
 // checkLoaded loads an accepted schedule and asks about every day of its
 // year: a valid schedule either loads or conflicts, and a loaded year is
 // answered.
 func checkLoaded(t *testing.T, base *Calendar, s Schedule) {
+	t.Helper()
 	c, err := base.WithSchedule(s)
 	if err != nil {
 		require.ErrorIs(t, err, ErrInvalidSchedule)

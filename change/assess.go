@@ -284,7 +284,12 @@ func Assess(p Policy, b Basis, r Request) (Decision, error) {
 	return d, nil
 }
 
-// check reports the findings of the basis.
+// check reports the findings of the basis: a plan not yet approved
+// (第十一条 governs approved plans; before approval 第十八条 forbids
+// spending), a base amount refused under 附件1 or a zero investment
+// (第十一条 measures a change as a share of it), and a prior change that is
+// major (第十一条第（二）项), was assessed against another base, or carries
+// an amount refused under 附件1.
 func (b Basis) check() []review.Finding {
 	var fs []review.Finding
 	if !b.Approved {
@@ -326,6 +331,8 @@ func (b Basis) check() []review.Finding {
 	return fs
 }
 
+// priorBaseMismatch is the finding of a prior change assessed against
+// another base.
 func priorBaseMismatch(field string) review.Finding {
 	return review.Finding{
 		Code: CodePriorBaseMismatch, Article: Article, Field: field,
@@ -336,7 +343,8 @@ func priorBaseMismatch(field string) review.Finding {
 
 // exceeds reports funding sources whose old amounts add up to more than
 // the source holds before the change: the change would take out content
-// the budget does not have.
+// the budget does not have, which no written change under 第十一条 can
+// approve.
 func exceeds(r Request, current, old review.Budget) []review.Finding {
 	var fs []review.Finding
 	for _, s := range review.FundingSources() {
@@ -358,6 +366,7 @@ func exceeds(r Request, current, old review.Budget) []review.Finding {
 	return fs
 }
 
+// cloneRequest copies r so that a Decision does not share its items.
 func cloneRequest(r Request) Request {
 	return Request{Reason: r.Reason, Items: slices.Clone(r.Items)}
 }

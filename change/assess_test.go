@@ -263,7 +263,7 @@ func TestAssessAccumulation(t *testing.T) {
 		require.NoError(t, err)
 		assertDecision(t, d2, Minor, "10", 0)
 	})
-	t.Run("a decision survives JSON storage as a prior change", func(t *testing.T) {
+	t.Run("第十一条第（二）项/a decision survives JSON storage as a prior change", func(t *testing.T) {
 		d1, err := Assess(Yubei2019(), approved(base), first)
 		require.NoError(t, err)
 		data, err := jsonRoundTrip(d1)
@@ -407,7 +407,7 @@ func TestBasisRebased(t *testing.T) {
 		assertDecision(t, d, Minor, "15", 0)
 		assert.True(t, d.PriorInvolved.IsZero())
 	})
-	t.Run("a decision on another base cannot be recorded", func(t *testing.T) {
+	t.Run("第十一条/a decision on another base cannot be recorded", func(t *testing.T) {
 		_, err := rb.Record(d1)
 		requireFindings(t, err, CodePriorBaseMismatch, "base")
 	})
@@ -522,6 +522,26 @@ func TestAssessRefusals(t *testing.T) {
 			want: []string{CodeAmountTooLarge, "items[0].new"}, article: ArticleForm,
 		},
 		{
+			name: "附件1/zero written with a huge exponent is refused without arithmetic", basis: approved(base),
+			r:    req(LineItem{Item: "服务器", Source: review.District, Old: dec("1"), New: decimal.New(0, 999_999_999)}),
+			want: []string{CodeAmountMalformed, "items[0].new"}, article: ArticleForm,
+		},
+		{
+			name: "附件1/an amount with a tiny exponent is refused without printing it", basis: approved(base),
+			r:    req(LineItem{Item: "服务器", Source: review.District, Old: dec("1"), New: decimal.New(1, -999_999_999)}),
+			want: []string{CodeAmountMalformed, "items[0].new"}, article: ArticleForm,
+		},
+		{
+			name: "附件1/an amount written with 65 decimal places", basis: approved(base),
+			r:    req(LineItem{Item: "服务器", Source: review.District, Old: dec("1"), New: decimal.New(1, -65)}),
+			want: []string{CodeAmountMalformed, "items[0].new"}, article: ArticleForm,
+		},
+		{
+			name: "附件1/64 decimal places are read, and refused as finer than a fen", basis: approved(base),
+			r:    req(LineItem{Item: "服务器", Source: review.District, Old: dec("1"), New: decimal.New(1, -64)}),
+			want: []string{"amount_too_precise", "items[0].new"}, article: ArticleForm,
+		},
+		{
 			name: "第十一条/zero base", basis: approved(review.Budget{}), r: req(good),
 			want: []string{CodeBaseZero, "base"}, article: Article,
 		},
@@ -551,6 +571,12 @@ func TestAssessRefusals(t *testing.T) {
 			name: "第十一条/invalid policy", policy: Policy{Base: "other"}, basis: Basis{Base: base}, r: req(good),
 			want:    []string{CodePolicyInvalid, "policy.threshold_percent", CodePolicyInvalid, "policy.base", CodePolicyInvalid, "policy.replacement"},
 			article: Article,
+		},
+		{
+			name:   "第十一条/a threshold with a tiny exponent is refused without arithmetic",
+			policy: func() Policy { p := Yubei2019(); p.ThresholdPercent = decimal.New(1, -999_999_999); return p }(),
+			basis:  approved(base), r: req(good),
+			want: []string{CodePolicyInvalid, "policy.threshold_percent"}, article: Article,
 		},
 		{
 			name: "第十一条/negative threshold", policy: func() Policy { p := Yubei2019(); p.ThresholdPercent = dec("-10"); return p }(),
@@ -595,6 +621,13 @@ func TestAssessRefusesBadPriors(t *testing.T) {
 	b.Prior = []Decision{tampered}
 	_, err = Assess(Yubei2019(), b, req(adjust("大屏", review.District, "0", "1")))
 	requireFindings(t, err, "amount_negative", "prior[0].involved")
+
+	// A stored decision with an amount no arithmetic should touch.
+	tampered.Involved = decimal.New(1, -999_999_999)
+	tampered.Net = review.Budget{District: decimal.New(0, 999_999_999)}
+	b.Prior = []Decision{tampered}
+	_, err = Assess(Yubei2019(), b, req(adjust("大屏", review.District, "0", "1")))
+	requireFindings(t, err, CodeAmountMalformed, "prior[0].involved", CodeAmountMalformed, "prior[0].net.district")
 }
 
 func TestAssessAcceptsTrailingZeros(t *testing.T) {

@@ -56,7 +56,9 @@ const (
 	// CodeSourceUnknown: a funding source that is not one of the four of
 	// 附件1.
 	CodeSourceUnknown = "change_source_unknown"
-	// CodeAmountMalformed: an amount that is not a decimal number.
+	// CodeAmountMalformed: an amount that is not a decimal number, or is
+	// not written as one any budget needs (longer than 64 characters, more
+	// than 64 decimal places, a decimal exponent beyond ±64).
 	CodeAmountMalformed = "amount_malformed"
 	// CodeAmountTooLarge: an amount of 10^15 万元 or more, which no
 	// project budget reaches.
@@ -84,6 +86,23 @@ const (
 // maxIntegerDigits bounds amounts below 10^15 万元; larger values are not
 // money of any project and would only make exact arithmetic expensive.
 const maxIntegerDigits = 15
+
+// maxExponent bounds the decimal exponent of an amount: one written with
+// more than this many decimal places, or scaled by a larger power of ten,
+// is refused before any arithmetic, whose cost grows with the exponent.
+// The bound holds whatever the decimal package's own decoding limits are.
+const maxExponent = 64
+
+// maxAmountText bounds the length of an amount's text in JSON, checked
+// before the text is parsed: parsing a long digit string costs time that
+// grows faster than its length.
+const maxAmountText = 64
+
+// outOfScale reports whether d's exponent lies beyond ±maxExponent.
+func outOfScale(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e < -maxExponent || e > maxExponent
+}
 
 // tooLarge reports whether |d| ≥ 10^maxIntegerDigits. It never rescales d,
 // so it is cheap for any exponent.
@@ -115,8 +134,10 @@ func checkAmount(field string, d decimal.Decimal) []review.Finding {
 	return review.CheckAmount(field, d)
 }
 
-// checkMagnitude reports an amount of 10^15 万元 or more, and one finer
-// than a fen, for amounts that may be negative (a net change).
+// checkMagnitude reports an amount of 10^15 万元 or more, one written with
+// an exponent beyond ±maxExponent, and one finer than a fen, for amounts
+// that may be negative (a net change). It does no arithmetic on d before
+// the first two checks pass.
 func checkMagnitude(field string, d decimal.Decimal) []review.Finding {
 	if tooLarge(d) {
 		return []review.Finding{{
@@ -125,12 +146,20 @@ func checkMagnitude(field string, d decimal.Decimal) []review.Finding {
 			EN: fmt.Sprintf("%s is too large (must be below 10^%d 万元)", field, maxIntegerDigits),
 		}}
 	}
+	if outOfScale(d) {
+		return []review.Finding{{
+			Code: CodeAmountMalformed, Article: ArticleForm, Field: field,
+			ZH: fmt.Sprintf("%s 的写法超出范围（小数位数或十进制指数超过 %d），请写成普通的十进制金额", field, maxExponent),
+			EN: fmt.Sprintf("%s is written with more than %d decimal places or a decimal exponent beyond ±%d; write it as a plain decimal amount", field, maxExponent, maxExponent),
+		}}
+	}
 	if review.Scale(d) > review.MaxScale {
 		return review.CheckAmount(field, d.Abs())
 	}
 	return nil
 }
 
+// errorOf returns nil for no findings and a *review.Error otherwise.
 func errorOf(fs []review.Finding) error {
 	if len(fs) == 0 {
 		return nil

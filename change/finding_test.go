@@ -41,4 +41,13 @@ func TestCheckAmountReportsMagnitudeFirst(t *testing.T) {
 		assert.Equal(t, "amount_too_precise", fs[0].Code)
 	}
 	assert.Empty(t, checkMagnitude("prior[0].net.district", dec("-5.5")))
+	for _, d := range []decimal.Decimal{decimal.New(0, 65), decimal.New(0, -65), decimal.New(-1, -999_999_999), decimal.New(0, 999_999_999)} {
+		fs = checkMagnitude("prior[0].net.district", d)
+		if assert.Len(t, fs, 1, "exponent %d", d.Exponent()) {
+			assert.Equal(t, CodeAmountMalformed, fs[0].Code)
+			assert.Equal(t, ArticleForm, fs[0].Article)
+		}
+	}
+	assert.Empty(t, checkMagnitude("prior[0].net.district", decimal.New(-55, -1)), "exponents within ±64 are read")
+	assert.Empty(t, checkMagnitude("prior[0].net.district", decimal.New(0, 64)), "zero written as 0e64 is still zero")
 }

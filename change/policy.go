@@ -102,19 +102,27 @@ func Yubei2019() Policy {
 	}
 }
 
-// Check reports the findings of the policy itself: a threshold that is
-// not positive, or a reading this package does not know. Field names are
-// prefixed with "policy.".
+// Check reports the findings of the policy itself, the reading of 第十一条
+// that the findings cite: a threshold that is not positive, is 10^15 or
+// more, or is written with more than 64 decimal places or a decimal
+// exponent beyond ±64, or a reading this package does not know. Field
+// names are prefixed with "policy.".
 func (p Policy) Check() []review.Finding {
 	var fs []review.Finding
-	if !p.ThresholdPercent.IsPositive() {
+	switch tp := p.ThresholdPercent; {
+	case outOfScale(tp):
+		// Refused before anything prints or computes with it.
 		fs = append(fs, policyFinding("policy.threshold_percent",
-			fmt.Sprintf("变更阈值百分比必须为正数（当前为 %s）", p.ThresholdPercent.String()),
-			fmt.Sprintf("the threshold percent must be positive (got %s)", p.ThresholdPercent.String())))
-	} else if tooLarge(p.ThresholdPercent) {
+			fmt.Sprintf("变更阈值百分比的写法超出范围（小数位数或十进制指数超过 %d）", maxExponent),
+			fmt.Sprintf("the threshold percent is written with more than %d decimal places or a decimal exponent beyond ±%d", maxExponent, maxExponent)))
+	case !tp.IsPositive():
 		fs = append(fs, policyFinding("policy.threshold_percent",
-			fmt.Sprintf("变更阈值百分比过大（%s）", p.ThresholdPercent.String()),
-			fmt.Sprintf("the threshold percent is too large (%s)", p.ThresholdPercent.String())))
+			fmt.Sprintf("变更阈值百分比必须为正数（当前为 %s）", tp.String()),
+			fmt.Sprintf("the threshold percent must be positive (got %s)", tp.String())))
+	case tooLarge(tp):
+		fs = append(fs, policyFinding("policy.threshold_percent",
+			fmt.Sprintf("变更阈值百分比过大（%s）", tp.String()),
+			fmt.Sprintf("the threshold percent is too large (%s)", tp.String())))
 	}
 	switch p.Base {
 	case BaseApproved, BaseCurrent:
@@ -138,6 +146,7 @@ func (p Policy) Validate() error {
 	return errorOf(p.Check())
 }
 
+// policyFinding is a change_policy_invalid finding at field.
 func policyFinding(field, zh, en string) review.Finding {
 	return review.Finding{Code: CodePolicyInvalid, Article: Article, Field: field, ZH: zh, EN: en}
 }

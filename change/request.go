@@ -33,8 +33,9 @@ import (
 // sources the amount moved, once.
 //
 // In JSON (names snake_case) amounts are decimal strings, read exactly and
-// never through a float; a JSON number is accepted and read exactly too, and
-// a missing, null or empty amount is zero:
+// never through a float; a JSON number is accepted and read exactly too, a
+// missing, null or empty amount is zero, and an amount written in more than
+// 64 characters is refused unread (CodeAmountMalformed):
 //
 //	{"item":"机房改造","source":"district","old":"50","new":"50","replaces":"布线"}
 type LineItem struct {
@@ -126,6 +127,7 @@ func (r Request) Validate() error {
 	return errorOf(r.Check())
 }
 
+// check reports the findings of one line item at field (e.g. "items[2]").
 func (it LineItem) check(field string) []review.Finding {
 	var fs []review.Finding
 	item := strings.TrimSpace(it.Item)
@@ -230,6 +232,7 @@ func (r Request) Involved(p Policy) decimal.Decimal {
 	return measure(p, r).involved
 }
 
+// lineItemJSON is the JSON form of a LineItem, amounts as strings.
 type lineItemJSON struct {
 	Item     string               `json:"item"`
 	Source   review.FundingSource `json:"source"`
@@ -344,6 +347,7 @@ func decodeItem(data []byte, prefix string) (LineItem, []review.Finding) {
 	return it, fs
 }
 
+// isNull reports whether raw is missing or JSON null.
 func isNull(raw json.RawMessage) bool {
 	return len(bytes.TrimSpace(raw)) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 }
@@ -361,7 +365,8 @@ func decodeString(raw json.RawMessage) (string, bool) {
 }
 
 // decodeAmount reads an amount from a JSON string or number, exactly;
-// missing, null or "" is zero.
+// missing, null or "" is zero. Text longer than maxAmountText is refused
+// before it is parsed.
 func decodeAmount(raw json.RawMessage) (decimal.Decimal, error) {
 	if isNull(raw) {
 		return decimal.Zero, nil
@@ -381,13 +386,19 @@ func decodeAmount(raw json.RawMessage) (decimal.Decimal, error) {
 	default:
 		return decimal.Zero, fmt.Errorf("not a number: %s", raw)
 	}
+	if len(text) > maxAmountText {
+		return decimal.Zero, fmt.Errorf("longer than %d characters", maxAmountText)
+	}
 	return decimal.NewFromString(text)
 }
 
+// malformed is a finding of input that does not have the expected shape.
 func malformed(code, field, zh, en string) review.Finding {
 	return review.Finding{Code: code, Article: Article, Field: field, ZH: zh, EN: en}
 }
 
+// amountMalformed is the finding of an amount that cannot be read, showing
+// at most its first 40 characters.
 func amountMalformed(field string, raw json.RawMessage) review.Finding {
 	shown := []rune(string(raw))
 	if len(shown) > 40 {

@@ -2,6 +2,7 @@ package change
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,6 +88,10 @@ func TestRequestJSONRefusals(t *testing.T) {
 			[]string{CodeAmountMalformed, "items[0].new"}},
 		{"附件1/amount with spaces", `{"reason":"r","items":[{"item":"a","source":"district","new":" 5"}]}`,
 			[]string{CodeAmountMalformed, "items[0].new"}},
+		{"附件1/an amount of more than 64 characters is refused unread", `{"reason":"r","items":[{"item":"a","source":"district","new":"` + strings.Repeat("9", 1<<20) + `"}]}`,
+			[]string{CodeAmountMalformed, "items[0].new"}},
+		{"附件1/an amount of more than 64 characters as a JSON number", `{"reason":"r","items":[{"item":"a","source":"district","old":` + strings.Repeat("1", 65) + `}]}`,
+			[]string{CodeAmountMalformed, "items[0].old"}},
 		{"第十一条/source not a string", `{"reason":"r","items":[{"item":"a","source":3,"new":"1"}]}`,
 			[]string{CodeItemMalformed, "items[0].source"}},
 		{"第十一条/item not an object", `{"reason":"r","items":["a",null]}`,

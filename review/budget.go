@@ -80,28 +80,38 @@ func (s FundingSource) EN() string {
 // read back as a fact: a declaration keeps the declared 合计 apart
 // (Declaration.DeclaredTotal) and its validation compares it with the sum.
 type Budget struct {
-	Central    decimal.Decimal
-	Municipal  decimal.Decimal
-	District   decimal.Decimal
+	// Central is 中央财政资金, in 万元.
+	Central decimal.Decimal
+	// Municipal is 市财政资金, in 万元.
+	Municipal decimal.Decimal
+	// District is 区财政资金, in 万元.
+	District decimal.Decimal
+	// SelfFunded is 自有资金, in 万元.
 	SelfFunded decimal.Decimal
 }
 
 // NewBudget builds a budget from decimal strings in the order of
 // FundingSources (central, municipal, district, self_funded). An empty
-// string is zero. It returns an error naming the field of a malformed
-// amount.
+// string is zero. Amounts are read as Budget.UnmarshalJSON reads them: in
+// plain decimal notation ("12.5", not "1.25e1"), exactly, and within the
+// same sanity limits, so no text makes the arithmetic that follows
+// expensive. A malformed amount is an *Error with one finding per
+// offending source, its Field naming it (e.g. "budget.municipal").
 func NewBudget(central, municipal, district, selfFunded string) (Budget, error) {
-	var b Budget
+	var (
+		b  Budget
+		fs []Finding
+	)
 	for i, s := range []string{central, municipal, district, selfFunded} {
-		if s == "" {
-			continue
+		src := FundingSources()[i]
+		d, present, f := parseAmountText("budget."+string(src), s)
+		fs = append(fs, f...)
+		if present && len(f) == 0 {
+			b = b.With(src, d)
 		}
-		d, err := decimal.NewFromString(s)
-		if err != nil {
-			src := FundingSources()[i]
-			return Budget{}, fmt.Errorf("budget.%s: %q is not a decimal amount", src, s)
-		}
-		b = b.With(FundingSources()[i], d)
+	}
+	if len(fs) > 0 {
+		return Budget{}, &Error{Findings: fs}
 	}
 	return b, nil
 }
@@ -301,6 +311,7 @@ func marshalBudget(b Budget, total decimal.Decimal) []byte {
 	return append(buf, '}')
 }
 
+// appendAmount appends "key":"amount" to buf.
 func appendAmount(buf []byte, key string, d decimal.Decimal) []byte {
 	buf = append(buf, '"')
 	buf = append(buf, key...)
@@ -407,13 +418,20 @@ func parseAmount(field string, raw json.RawMessage) (d decimal.Decimal, present 
 		if err := json.Unmarshal(raw, &text); err != nil {
 			return decimal.Zero, false, notDecimal(field, string(raw))
 		}
-		if text == "" {
-			return decimal.Zero, false, nil
-		}
 	case c == '-' || (c >= '0' && c <= '9'):
 		text = string(raw)
 	default:
 		return decimal.Zero, false, notDecimal(field, string(raw))
+	}
+	return parseAmountText(field, text)
+}
+
+// parseAmountText reads one amount in 万元 written in plain decimal
+// notation, exactly, refusing text beyond the sanity limits before any
+// arithmetic. present is false for "" (a blank cell).
+func parseAmountText(field, text string) (d decimal.Decimal, present bool, fs []Finding) {
+	if text == "" {
+		return decimal.Zero, false, nil
 	}
 	intDigits, fracDigits, ok := plainDecimal(text)
 	if !ok {
@@ -440,6 +458,8 @@ func parseAmount(field string, raw json.RawMessage) (d decimal.Decimal, present 
 	return d, true, nil
 }
 
+// notDecimal is the finding of text that is not an amount, shown cut to a
+// readable length.
 func notDecimal(field, text string) []Finding {
 	const maxShown = 40
 	if r := []rune(text); len(r) > maxShown {
@@ -466,11 +486,11 @@ func plainDecimal(s string) (intDigits, fracDigits int, ok bool) {
 	if i == start {
 		return 0, 0, false
 	}
-	lead := start
-	for lead < i-1 && s[lead] == '0' {
-		lead++
+	first := start // the first significant integer digit
+	for first < i-1 && s[first] == '0' {
+		first++
 	}
-	intDigits = i - lead
+	intDigits = i - first
 	if i < len(s) {
 		if s[i] != '.' {
 			return 0, 0, false
@@ -488,6 +508,7 @@ func plainDecimal(s string) (intDigits, fracDigits int, ok bool) {
 	return intDigits, fracDigits, true
 }
 
+// trimJSONSpace drops the JSON white space around b.
 func trimJSONSpace(b []byte) []byte {
 	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 	for len(b) > 0 && isSpace(b[0]) {

@@ -69,6 +69,46 @@ func TestNewBudget(t *testing.T) {
 		_, err := NewBudget("1", "x", "", "")
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "budget.municipal")
+		var rerr *Error
+		require.True(t, errors.As(err, &rerr), "want *Error, got %T", err)
+		require.Len(t, rerr.Findings, 1)
+		assert.Equal(t, "amount_not_decimal", rerr.Findings[0].Code)
+		assertFinding(t, rerr.Findings[0], "附件1", "budget.municipal")
+	})
+	t.Run("附件1/amounts are read exactly, blanks are zero", func(t *testing.T) {
+		b, err := NewBudget("0.1", "", "9007199254740993", "0.000001")
+		require.NoError(t, err)
+		assert.True(t, b.Central.Equal(dec("0.1")))
+		assert.True(t, b.Municipal.IsZero())
+		assert.True(t, b.District.Equal(dec("9007199254740993")))
+		assert.True(t, b.SelfFunded.Equal(dec("0.000001")))
+	})
+	refusals := []struct {
+		name, central, code string
+	}{
+		{"exponent notation", "1e3", "amount_not_decimal"},
+		{"a huge exponent, refused before any arithmetic", "1e999999999", "amount_not_decimal"},
+		{"a tiny exponent, refused before any arithmetic", "1e-999999999", "amount_not_decimal"},
+		{"plus sign", "+1", "amount_not_decimal"},
+		{"no integer digits", ".5", "amount_not_decimal"},
+		{"nineteen integer digits", "1234567890123456789", "amount_too_large"},
+		{"thirty-three decimal places", "0.000000000000000000000000000000001", "amount_too_precise"},
+	}
+	for _, c := range refusals {
+		t.Run("附件1/refuses "+c.name, func(t *testing.T) {
+			_, err := NewBudget(c.central, "", "", "")
+			var rerr *Error
+			require.True(t, errors.As(err, &rerr), "want *Error, got %v", err)
+			require.Len(t, rerr.Findings, 1)
+			assert.Equal(t, c.code, rerr.Findings[0].Code)
+			assertFinding(t, rerr.Findings[0], "附件1", "budget.central")
+		})
+	}
+	t.Run("附件1/every malformed source is reported at once", func(t *testing.T) {
+		_, err := NewBudget("x", "1", "y", "1e2")
+		var rerr *Error
+		require.True(t, errors.As(err, &rerr), "want *Error, got %v", err)
+		assert.Equal(t, []string{"budget.central", "budget.district", "budget.self_funded"}, fieldsOf(rerr.Findings))
 	})
 	t.Run("附件1/MustBudget panics on a malformed literal", func(t *testing.T) {
 		assert.Panics(t, func() { MustBudget("", "", "", "1..2") })
@@ -155,7 +195,7 @@ func TestBudgetJSON(t *testing.T) {
 		// 0.1 + 0.2 is not 0.3 in float64; 9007199254740993 is not a float64.
 		require.NoError(t, json.Unmarshal([]byte(`{"central":0.1,"municipal":0.2,"district":9007199254740993,"self_funded":"0.000001"}`), &b))
 		assert.True(t, b.Central.Add(b.Municipal).Equal(dec("0.3")))
-		assert.Equal(t, "9007199254740993", b.District.String())
+		assert.True(t, b.District.Equal(dec("9007199254740993")), "district %s", b.District)
 		assert.True(t, b.SelfFunded.Equal(dec("0.000001")))
 	})
 	t.Run("附件1/blank and null are zero, total is not kept", func(t *testing.T) {

@@ -128,8 +128,10 @@ type Contact struct {
 // Period is the form's 项目周期, from a month to a month, each written
 // YYYY-MM (e.g. "2020-01"); the start may not be after the end.
 type Period struct {
+	// Start is the first month, 项目周期（起）.
 	Start string `json:"start" validate:"notblank,yearmonth" label:"项目周期（起）"`
-	End   string `json:"end" validate:"notblank,yearmonth" label:"项目周期（止）"`
+	// End is the last month, 项目周期（止）.
+	End string `json:"end" validate:"notblank,yearmonth" label:"项目周期（止）"`
 }
 
 // Declaration is the 渝北区政务信息化项目需求申报表 (附件1) as JSON, plus the

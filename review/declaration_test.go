@@ -64,7 +64,7 @@ func operation(m map[string]any) {
 
 func TestDeclarationValidation(t *testing.T) {
 	v := NewValidator()
-	type want struct{ code, field, article string }
+	type want = wantFinding
 	cases := []struct {
 		name   string
 		mutate func(m map[string]any)
@@ -138,13 +138,7 @@ func TestDeclarationValidation(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
-			var rerr *Error
-			require.True(t, errors.As(err, &rerr), "want *Error, got %v", err)
-			require.Len(t, rerr.Findings, len(c.want), "%v", rerr)
-			for i, w := range c.want {
-				assert.Equal(t, w.code, rerr.Findings[i].Code)
-				assertFinding(t, rerr.Findings[i], w.article, w.field)
-			}
+			requireFindings(t, err, c.want)
 		})
 	}
 }
@@ -234,13 +228,11 @@ func TestDeclarationAmounts(t *testing.T) {
 				}
 				return
 			}
-			var rerr *Error
-			require.True(t, errors.As(err, &rerr), "want *Error, got %v", err)
-			require.Len(t, rerr.Findings, len(c.want), "%v", rerr)
+			want := make([]wantFinding, len(c.want))
 			for i, w := range c.want {
-				assert.Equal(t, w.code, rerr.Findings[i].Code)
-				assertFinding(t, rerr.Findings[i], "附件1", w.field)
+				want[i] = wantFinding{w.code, w.field, "附件1"}
 			}
+			requireFindings(t, err, want)
 		})
 	}
 }

@@ -87,6 +87,7 @@ func bureauZH(role string) string {
 
 // Panelist is an expert who sits on a review panel (相关领域信息化专家).
 type Panelist struct {
+	// Name is the expert's name.
 	Name string `json:"name"`
 	// Specialty is the expert's field, e.g. 网络安全 (optional).
 	Specialty string `json:"specialty,omitempty"`
@@ -94,8 +95,12 @@ type Panelist struct {
 
 // AspectOpinion is the panel's opinion on one aspect.
 type AspectOpinion struct {
-	Aspect  Aspect `json:"aspect"`
-	Passed  bool   `json:"passed"`
+	// Aspect is the aspect of 第七条 the opinion is on.
+	Aspect Aspect `json:"aspect"`
+	// Passed is the panel's verdict on the aspect.
+	Passed bool `json:"passed"`
+	// Opinion is the panel's reasoning, quoted in a finding when the
+	// aspect failed.
 	Opinion string `json:"opinion"`
 }
 

@@ -44,6 +44,8 @@ func (f Finding) String() string {
 // every finding that caused the refusal, so a caller can show all of them at
 // once rather than one per round trip.
 type Error struct {
+	// Findings are the reasons for the refusal, in the order the checks
+	// found them; never empty in an error this package returns.
 	Findings []Finding
 }
 

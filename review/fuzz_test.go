@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -116,4 +117,37 @@ func checkRawAmounts(t *testing.T, data []byte) {
 	if total != nil && total.Cmp(sum) != 0 {
 		t.Fatalf("accepted total %s for sum %s", total.RatString(), sum.RatString())
 	}
+}
+
+// FuzzCheckOutlineText feeds arbitrary text to the outline check of
+// 第六条第（一）项. It must never panic; every finding is one of the outline
+// codes, cites the criterion and explains itself in both languages; there
+// is at most one finding per chapter and section of 附件2; and text
+// followed by a complete table of contents lacks nothing.
+func FuzzCheckOutlineText(f *testing.F) {
+	for style := range 6 {
+		f.Add(strings.Join(lines(fullTOC(style)), "\n"))
+	}
+	f.Add("第六章 项目风险及控制措施：不涉及\n4.9 土建及配套工程（不涉及）\n4.4 网络系统（不适用）")
+	f.Add("第十一章 附录\n（二十三）（\n)(((((\n①②③\n第章\n一、\n：—")
+	f.Add("")
+	complete := strings.Join(lines(fullTOC(0)), "\n")
+	codes := []string{"outline_chapter_missing", "outline_section_missing", "outline_marked_not_applicable"}
+	items := len(gapKeys(nil)) // every chapter and section of the outline
+	f.Fuzz(func(t *testing.T, text string) {
+		fs := CheckOutlineText(text)
+		if len(fs) > items {
+			t.Fatalf("%d findings for an outline of %d items", len(fs), items)
+		}
+		for _, x := range fs {
+			if !slices.Contains(codes, x.Code) || x.Article != OutlineArticle || x.Field != "outline" || !hasHan(x.ZH) || x.EN == "" {
+				t.Fatalf("ill-formed finding %+v", x)
+			}
+		}
+		for _, x := range CheckOutlineText(text + "\n" + complete) {
+			if x.Code != "outline_marked_not_applicable" {
+				t.Fatalf("a complete table of contents after %q still lacks: %s", text, x)
+			}
+		}
+	})
 }

@@ -1,11 +1,13 @@
 package review
 
 import (
+	"errors"
 	"regexp"
 	"testing"
 	"unicode"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$`)
@@ -61,5 +63,22 @@ func assertShape(t testing.TB, fs []Finding) {
 		assert.NotEmpty(t, f.Article, "article of %s", f.Code)
 		assert.True(t, hasHan(f.ZH), "Chinese message of %s: %q", f.Code, f.ZH)
 		assert.NotEmpty(t, f.EN, "English message of %s", f.Code)
+	}
+}
+
+// wantFinding is a finding a table test expects: its code, field and
+// article.
+type wantFinding struct{ code, field, article string }
+
+// requireFindings asserts that err is an *Error whose findings are want,
+// in order, each of the shape assertFinding checks.
+func requireFindings(t testing.TB, err error, want []wantFinding) {
+	t.Helper()
+	var rerr *Error
+	require.True(t, errors.As(err, &rerr), "want *Error, got %v", err)
+	require.Len(t, rerr.Findings, len(want), "%v", rerr)
+	for i, w := range want {
+		assert.Equal(t, w.code, rerr.Findings[i].Code)
+		assertFinding(t, rerr.Findings[i], w.article, w.field)
 	}
 }

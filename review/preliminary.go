@@ -44,16 +44,21 @@ type PreliminarySubmission struct {
 // Verdict is a reviewer's yes or no on one question, with the reason. The
 // zero value is "no": a question the reviewer did not answer does not pass.
 type Verdict struct {
-	Passed bool   `json:"passed"`
+	// Passed is the reviewer's yes.
+	Passed bool `json:"passed"`
+	// Reason explains the verdict; it is quoted in the finding of a no.
 	Reason string `json:"reason,omitempty"`
 }
 
 // Concern is a reviewer's objection under one criterion of 第六条 (1–4),
 // beyond what the submission's facts show; any concern fails its criterion.
 type Concern struct {
-	Criterion int    `json:"criterion"`
-	ZH        string `json:"zh"`
-	EN        string `json:"en,omitempty"`
+	// Criterion is the criterion of 第六条 the concern falls under, 1–4.
+	Criterion int `json:"criterion"`
+	// ZH is the objection in Chinese.
+	ZH string `json:"zh"`
+	// EN is the objection in English; when empty the finding quotes ZH.
+	EN string `json:"en,omitempty"`
 }
 
 // ReviewerJudgment is what 区大数据发展局's reviewer decides at the

@@ -29,7 +29,7 @@ func TestDeadlineCLI(t *testing.T) {
 		assert.Contains(t, out, "国务院办公厅关于2026年部分节假日安排的通知 https://www.gov.cn/")
 		assert.Empty(t, errOut)
 	})
-	t.Run("one language", func(t *testing.T) {
+	t.Run("第十五条/10 working days over National Day 2025, in one language", func(t *testing.T) {
 		code, out, _ := runCLI("-from", "2025-09-26", "-workdays", "10", "-lang", "en")
 		require.Equal(t, 0, code)
 		assert.Contains(t, out, "Due: 2025-10-16 (Thursday)")

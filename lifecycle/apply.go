@@ -1,0 +1,318 @@
+package lifecycle
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/govit-cn/govit/change"
+	"github.com/govit-cn/govit/review"
+)
+
+// Replay folds a project's events, in version order, into the project. It
+// is how the engine loads a project, and replaying the events an engine
+// appended rebuilds the project it returned exactly.
+func Replay(events []Event) (*Project, error) {
+	if len(events) == 0 {
+		return nil, &Error{Kind: KindInvalid, Code: "history_empty", ZH: "没有事件可回放", EN: "no events to replay"}
+	}
+	p := &Project{}
+	for i := range events {
+		if err := p.Apply(events[i]); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Apply folds one event into the project: the next version, a row of the
+// transition table from the current state. It does not decide again: the
+// event's record holds every outcome. On error the project is unchanged.
+func (p *Project) Apply(e Event) error {
+	if err := p.apply(e); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (p *Project) apply(e Event) *Error {
+	if e.Version != p.Version+1 {
+		return badHistory(e, fmt.Sprintf("版本应为 %d", p.Version+1), fmt.Sprintf("expected version %d", p.Version+1))
+	}
+	if p.Version > 0 && e.ProjectID != p.ID {
+		return badHistory(e, "项目编号不一致", "the project ID differs")
+	}
+	rec, err := decodeRecord(e)
+	if err != nil {
+		return badHistory(e, "载荷无法读取："+err.Error(), "unreadable payload: "+err.Error())
+	}
+	kind := p.Kind
+	if p.State == StateNone {
+		d, ok := rec.(*review.Declaration)
+		if !ok {
+			return badHistory(e, "项目的第一个事件须为申报", "a project's first event must be its declaration")
+		}
+		kind = d.Kind
+	}
+	m := machineFor(kind)
+	if m == nil {
+		return badHistory(e, "未知的项目类别", "unknown kind of project")
+	}
+	row, ok := m.row(e.Action, outcomeOf(p, e.Action, rec), p.State)
+	if !ok {
+		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", p.State.ZH(), e.Action), fmt.Sprintf("%s cannot be taken from %s", e.Action, p.State))
+	}
+	if msg := p.precheck(rec); msg != "" {
+		return badHistory(e, msg, msg)
+	}
+	from := p.State
+	p.fold(e, rec)
+	p.State = row.Dest(from)
+	p.Version = e.Version
+	p.UpdatedAt = e.At
+	return nil
+}
+
+func badHistory(e Event, zh, en string) *Error {
+	return &Error{Kind: KindInvalid, Code: "history_invalid",
+		ZH: fmt.Sprintf("项目 %s 第 %d 个事件（%s）无效：%s", e.ProjectID, e.Version, e.Action, zh),
+		EN: fmt.Sprintf("event %d (%s) of project %s is invalid: %s", e.Version, e.Action, e.ProjectID, en)}
+}
+
+// decodeRecord reads an event's record into the action's record type.
+func decodeRecord(e Event) (any, error) {
+	var v any
+	switch e.Action {
+	case ActDeclare:
+		v = new(review.Declaration)
+	case ActWithdraw:
+		v = new(WithdrawPayload)
+	case ActPreliminaryReview:
+		v = new(PreliminaryRecord)
+	case ActExpertReview:
+		v = new(ExpertRecord)
+	case ActDeliberate:
+		v = new(DeliberatePayload)
+	case ActBudget:
+		v = new(BudgetPayload)
+	case ActApplyInitiation:
+		v = new(ApplyInitiationPayload)
+	case ActApproveInitiation:
+		v = new(ApproveInitiationPayload)
+	case ActStartProcurement:
+		v = new(StartProcurementPayload)
+	case ActSignContract:
+		v = new(SignContractPayload)
+	case ActFileContract:
+		v = new(ContractRef)
+	case ActReportIssue:
+		v = new(ReportIssuePayload)
+	case ActOrderRectification, ActSuspend, ActResume:
+		v = new(ReasonPayload)
+	case ActRequestChange:
+		v = new(changeFold)
+	case ActApproveChange, ActRejectChange:
+		v = new(OpinionPayload)
+	case ActApplyAcceptance:
+		v = new(ApplyAcceptancePayload)
+	case ActAccept:
+		v = new(AcceptPayload)
+	case ActDeliver:
+		v = new(DeliverPayload)
+	case ActArchive:
+		v = new(ArchivePayload)
+	case ActEvaluate:
+		v = new(EvaluatePayload)
+	case ActAudit:
+		v = new(AuditPayload)
+	case ActOMEvaluation:
+		v = new(OMEvaluationRecord)
+	case ActTerminateContract:
+		v = new(TerminateContractPayload)
+	case ActComplete:
+		v = new(CompletePayload)
+	default:
+		return nil, fmt.Errorf("unknown action %q", e.Action)
+	}
+	if len(e.Payload) > 0 {
+		if err := json.Unmarshal(e.Payload, v); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// precheck reports, before anything is folded, a record that refers to
+// what the project does not hold.
+func (p *Project) precheck(rec any) string {
+	switch r := rec.(type) {
+	case *ContractRef:
+		if p.contract(r.ContractID) < 0 {
+			return "unknown contract " + r.ContractID
+		}
+	case *TerminateContractPayload:
+		if p.contract(r.ContractID) < 0 {
+			return "unknown contract " + r.ContractID
+		}
+	case *OpinionPayload:
+		if p.pendingChange() < 0 {
+			return "no pending change"
+		}
+	case *AcceptPayload:
+		if len(p.Acceptances) == 0 {
+			return "no acceptance applied for"
+		}
+	case *ApproveInitiationPayload:
+		if p.Initiation == nil {
+			return "no initiation applied for"
+		}
+	case *DeliberatePayload:
+		if isTrue(r.Approved) && p.Expert == nil {
+			return "no expert review to approve"
+		}
+	}
+	return ""
+}
+
+// fold changes the project by one event's record.
+func (p *Project) fold(e Event, rec any) {
+	switch r := rec.(type) {
+	case *review.Declaration:
+		first := p.State == StateNone
+		if first {
+			p.ID = e.ProjectID
+			p.Kind = r.Kind
+			p.Unit = r.Unit
+			p.DeclaredAt = e.At
+		}
+		p.Declaration = *r
+		p.Declarations++
+		p.Name = r.Name
+		p.Requested = r.Budget
+		p.FixedAsset = r.FixedAsset
+		p.BudgetYear = r.BudgetYear
+		p.ParentID = r.ParentID
+		p.Phase = r.Phase
+		p.Findings = nil
+		// A new declaration goes through every gate again (第十一条第（二）项,
+		// 第五条): the previous round's gates no longer stand.
+		p.Preliminary, p.Expert, p.Deliberation, p.OMEvaluation, p.Budgeting, p.Initiation = nil, nil, nil, nil, nil, nil
+		p.Completion = nil
+		if r.Kind == review.Operation && (len(p.Years) == 0 || p.Years[len(p.Years)-1].Year != r.BudgetYear) {
+			p.Years = append(p.Years, BudgetYear{Year: r.BudgetYear, DeclaredAt: e.At})
+		}
+	case *WithdrawPayload:
+	case *PreliminaryRecord:
+		p.Preliminary = r
+		p.Findings = nil
+		if !r.Result.Passed {
+			p.Findings = r.Result.AllFindings()
+		}
+	case *ExpertRecord:
+		p.Expert = r
+		p.Findings = nil
+		if !r.Result.Passed {
+			p.Findings = r.Result.Findings
+		}
+	case *DeliberatePayload:
+		p.Deliberation = r
+		if isTrue(r.Approved) {
+			p.approve(e, p.Expert.Result.Approved)
+		}
+	case *OMEvaluationRecord:
+		p.OMEvaluation = r
+		p.Findings = nil
+		if r.Result.Funded {
+			p.approve(e, r.Result.Recommended)
+		} else {
+			p.Findings = r.Result.Findings
+		}
+	case *BudgetPayload:
+		p.Budgeting = r
+		if n := len(p.Years); n > 0 && p.Kind == review.Operation {
+			p.Years[n-1].BudgetedAt = e.At
+		}
+	case *ApplyInitiationPayload:
+		p.Initiation = &Initiation{Applied: *r, AppliedAt: e.At}
+	case *ApproveInitiationPayload:
+		if isTrue(r.Approved) {
+			in := *p.Initiation
+			in.Decision, in.DecidedAt = r, e.At
+			p.Initiation = &in
+		} else {
+			// Refused: the unit may apply again.
+			p.Initiation = nil
+		}
+	case *StartProcurementPayload:
+	case *SignContractPayload:
+		p.Contracts = append(p.Contracts, Contract{ContractInput: r.Contract, Declaration: p.Declarations})
+	case *ContractRef:
+		p.Contracts[p.contract(r.ContractID)].FiledAt = e.At
+	case *ReportIssuePayload:
+		p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Kind: r.Kind, Text: r.Description, At: e.At})
+	case *ReasonPayload:
+		p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Text: r.Reason, At: e.At})
+	case *changeFold:
+		ch := Change{Seq: len(p.Changes) + 1, Kind: r.Kind, Approvers: r.Approvers, NewBudget: r.NewBudget,
+			Decision: r.Decision, Status: ChangePending, RequestedAt: e.At}
+		if r.Kind != change.Minor {
+			ch.Status = ChangeRedeclare
+		}
+		p.Changes = append(p.Changes, ch)
+	case *OpinionPayload:
+		ch := &p.Changes[p.pendingChange()]
+		approved := e.Action == ActApproveChange
+		ch.Approvals = append(ch.Approvals, ChangeApproval{Role: e.Role, ActorID: e.Actor.ID, Approved: approved, Opinion: r.Opinion, At: e.At})
+		switch {
+		case !approved:
+			ch.Status = ChangeRejected
+		case len(ch.Pending()) == 0:
+			// Every approver approved: the change explanation stands
+			// (第十一条第（一）项) and the investment moves.
+			ch.Status = ChangeApproved
+			p.Approved = ch.NewBudget
+		}
+	case *ApplyAcceptancePayload:
+		p.Acceptances = append(p.Acceptances, Acceptance{ApplyAcceptancePayload: *r, AppliedAt: e.At})
+	case *AcceptPayload:
+		a := &p.Acceptances[len(p.Acceptances)-1]
+		a.Result = r
+		a.DecidedAt = e.At
+		p.Findings = nil
+	case *DeliverPayload:
+	case *CompletePayload:
+		p.Completion = r
+	case *ArchivePayload:
+		p.Archive = r
+		p.ArchivedAt = e.At
+	case *EvaluatePayload:
+		p.Evaluation = r
+	case *AuditPayload:
+		p.Audits = append(p.Audits, Audit{AuditPayload: *r, ActorID: e.Actor.ID, At: e.At})
+	case *TerminateContractPayload:
+		k := &p.Contracts[p.contract(r.ContractID)]
+		k.Termination = &Termination{TerminateContractPayload: *r, Notified: []Role{RoleBDB, RoleFinance}, At: e.At}
+	}
+}
+
+// isTrue reports whether b is set and true.
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// approve records an approval with the investment approved: the base of
+// the next change is reset to it (第十一条; after a major change, the
+// approval of the re-declaration, 第十一条第（二）项).
+func (p *Project) approve(e Event, approved review.Budget) {
+	p.Approved = approved
+	p.ApprovedAt = e.At
+	p.ChangeBase = approved
+	p.priorFrom = len(p.Changes)
+}
+
+// changeFold is what folding a change request reads from its record:
+// the header (procedure, approvers, budget after the change) and the whole
+// decision kept as recorded, without decoding every figure of it.
+type changeFold struct {
+	Kind      change.Kind     `json:"kind"`
+	Approvers []Role          `json:"approvers"`
+	NewBudget review.Budget   `json:"new_budget"`
+	Decision  json.RawMessage `json:"decision"`
+}

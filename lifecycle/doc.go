@@ -1,0 +1,140 @@
+// Package lifecycle is the project aggregate of 渝北府办发〔2019〕26号
+// (《重庆市渝北区政务信息化项目管理暂行办法》): the states a government IT
+// project passes through, the actions that move it and who may take them,
+// the guards each action must pass with the article behind each, the
+// events that record every accepted action, the deadlines that follow
+// from them, the rulebook of the measure's parameters, and the Engine that
+// embedders call.
+//
+// # The transition table
+//
+// One table per kind of project (第二条: 建设类 Construction, 运维类
+// Operation) is the single source of truth: (*Rulebook).Table lists its
+// rows (action, outcome, from-states, to-state, roles, named guards,
+// article); Decide runs it, with github.com/looplab/fsm moving the state
+// once the roles and guards have passed; Permitted lists from it; Mermaid
+// draws it (see DIAGRAM.md, kept current by a test). An action whose
+// outcome is decided by its payload (a review passed or failed, a change
+// minor or major, the last O&M contract terminated or not) has one row per
+// outcome.
+//
+// # States
+//
+// Both kinds: declared 已申报, returned 已退回修改, withdrawn 已撤回,
+// redeclaration_required 须重新申报, budgeted 已纳入预算, procuring 采购中.
+//
+// 建设类: preliminary_passed 初步审核通过, expert_passed 专家评审通过,
+// rejected 审议未通过, approved 审议通过, initiation_applied 已申请立项,
+// initiated 已立项, implementing 建设实施中, rectifying 整改中, suspended
+// 已暂停, acceptance_applied 已申请验收, accepted 已验收, delivered 已交付使用,
+// archived 已归档, evaluated 已综合评价.
+//
+// 运维类: om_evaluated 运维评价通过, operating 运维中, terminated 运维合同已终止,
+// completed 运维已完成.
+//
+// # Actions, roles and payloads
+//
+// The names are those of the specification; the roles are those of
+// DefaultRoles (第三条). Each payload is read strictly (an unknown key is
+// refused, naming it):
+//
+//	declare             unit        review.Declaration (附件1)       第五条, 第六条, 第八条
+//	withdraw            unit        WithdrawPayload                  before approval
+//	preliminary_review  bdb         PreliminaryInput → review.Preliminary   第四条, 第六条
+//	expert_review       bdb         review.ExpertPanel → review.Expert      第七条
+//	deliberate          government  DeliberatePayload                第七条
+//	budget              finance     BudgetPayload                    第五条, 第七条
+//	apply_initiation    unit        ApplyInitiationPayload           第十条 (fixed-asset only)
+//	approve_initiation  drc         ApproveInitiationPayload         第十条
+//	start_procurement   unit        StartProcurementPayload          第九条, 第十条
+//	sign_contract       unit        SignContractPayload              第十八条
+//	file_contract       unit        ContractRef                      第十二条
+//	report_issue        unit        ReportIssuePayload               第十三条
+//	order_rectification bdb         ReasonPayload                    第十三条
+//	suspend, resume     bdb         ReasonPayload                    第十三条
+//	request_change      unit        change.Request → change.Assess   第十一条
+//	approve_change      bdb, drc    OpinionPayload                   第十一条
+//	reject_change       bdb, drc    OpinionPayload (opinion required)第十一条
+//	apply_acceptance    unit        ApplyAcceptancePayload → review.CheckAcceptance  第十四条
+//	accept              bdb         AcceptPayload                    第十四条
+//	deliver             unit        DeliverPayload                   第十四条
+//	archive             unit        ArchivePayload → review.CheckArchive  第十五条
+//	evaluate            bdb         EvaluatePayload                  第十七条
+//	audit               audit       AuditPayload                     第十六条
+//	om_evaluation       bdb         review.OMEvaluation → review.OMEvaluate  第五条
+//	terminate_contract  unit        TerminateContractPayload         第十三条
+//	complete            unit        CompletePayload                  第五条
+//
+// A unit acts on and sees only its own projects: another unit's project
+// is not found (KindNotFound), so its existence does not leak. A bureau
+// sees every project and may take only its roles' actions (KindForbidden,
+// citing 第三条 and the action's article).
+//
+// # Rules served
+//
+//   - 第一条, 第二十条: Rulebook names the document and its basis and is
+//     in force from its effective date; Rulebooks picks the one in force
+//     on a project's first declaration, so a revision does not change
+//     earlier projects' outcomes.
+//   - 第二条, 第十九条: a declaration out of scope or classified is
+//     refused; the two kinds have their own tables.
+//   - 第三条: the role table (Rulebook.Roles).
+//   - 第五条: O&M declared per budget year, evaluated, budgeted; the next
+//     year's declaration is due by the rulebook's year-end
+//     (DutyOMDeclaration).
+//   - 第六条, 第七条: preliminary review, then expert review (only after a
+//     passed preliminary review), deliberation, budget; a failed review
+//     returns the project to its unit to amend and declare again.
+//   - 第八条: a later phase names its earlier phase and goes through the
+//     same path; its acceptance names the contracts it covers (第十四条).
+//   - 第九条, 第十条, 第十八条: procurement and contracts only after approval
+//     and budget, and for a fixed-asset project only after the DRC's 立项;
+//     no contract signed before the approval date.
+//   - 第十一条: changes are assessed by package change under the
+//     rulebook's policy; a minor change waits for every approver (bdb, and
+//     drc for a fixed-asset project) and then moves the approved
+//     investment; a major change sends the project to
+//     redeclaration_required, its contracts staying on record, and the
+//     approval of the re-declaration resets the base of the next change.
+//   - 第十二条, 第十五条: Obligations counts the filing of each contract (7
+//     working days from its signing date) and the archive (10 working days
+//     from acceptance) in Chinese working days with package calendar.
+//   - 第十三条: issues, rectification, suspension; an O&M contract is
+//     terminated only with a written reason, notified to bdb and finance.
+//   - 第十四条: acceptance only with the prerequisites of
+//     review.CheckAcceptance; only an accepted project is delivered.
+//   - 第十五条: the archive must hold the documents review.CheckArchive
+//     requires, from facts derived from the history (fixed asset, an
+//     approved change, a supervision contract).
+//   - 第十六条, 第十七条: audits at any time after approval, recorded; the
+//     comprehensive evaluation of an archived project.
+//
+// # Events and the fold
+//
+// Every accepted action becomes an Event; a project is the fold of its
+// events (Replay, (*Project).Apply), so replaying a history rebuilds the
+// project exactly, and a refused action changes nothing. Decide is pure;
+// the Engine loads, replays, decides and appends with the expected version.
+//
+// # Choices where the measure is silent
+//
+//   - A failed expert review returns the project to its unit like a failed
+//     preliminary review; a deliberation that does not approve ends it.
+//   - The DRC may refuse a 立项; the unit may apply again.
+//   - A change may be requested from approval until acceptance is applied
+//     for; while one awaits approval, no procurement, contract or
+//     acceptance proceeds (第十一条: 批准后才能实施).
+//   - After a major change, the re-declared project procures again under
+//     its new plan (start_procurement, then sign_contract).
+//   - A project keeps the rulebook of its first declaration, also through
+//     a re-declaration.
+//   - An O&M project runs year after year: after operating, completed or
+//     terminated the unit declares the next budget year, which meets the
+//     year-end duty of 第五条. A late O&M declaration is accepted unless
+//     Rulebook.RefuseLateOMDeclaration.
+//   - Contracts may not together exceed the approved investment (a larger
+//     investment is a change under 第十一条).
+//   - Permitted evaluates every guard as far as the project's state decides
+//     it; guards that read the payload (Guard.Payload) are checked in
+//     full by Decide.
+package lifecycle

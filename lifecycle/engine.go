@@ -1,0 +1,414 @@
+package lifecycle
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/govit-cn/govit/calendar"
+	"github.com/govit-cn/govit/review"
+)
+
+// AnyVersion passed as Do's expected version skips the caller's version
+// check; the append still fails with a conflict if the project changes
+// between the engine's load and its append.
+const AnyVersion int64 = -1
+
+// Config configures an Engine. Only Store is required.
+type Config struct {
+	// Store keeps the events.
+	Store Store
+	// Calendar counts working days; nil means calendar.China().
+	Calendar *calendar.Calendar
+	// Clock gives the time of each action; nil means time.Now.
+	Clock func() time.Time
+	// Logger receives the engine's logs; nil discards them.
+	Logger *slog.Logger
+	// Rulebooks are the rulebooks applied, each to the projects first
+	// declared while it is in force; the zero value means
+	// DefaultRulebooks().
+	Rulebooks Rulebooks
+	// NewID generates project IDs; nil means 16 random bytes in hex
+	// (crypto/rand).
+	NewID func() string
+	// Snapshots is the number of projects whose latest fold the engine
+	// keeps in memory, to skip replaying their history on the next call;
+	// 0 means DefaultSnapshots, a negative number keeps none. The store
+	// stays the truth: a snapshot older than the store is replayed anew.
+	Snapshots int
+	// OnEvent, if set, is called after each successful append with the
+	// event as stored and the project's summary, so that an embedding OA
+	// system can raise its own to-do items (e.g. for bdb and finance when
+	// a unit terminates an O&M contract, 第十三条). It runs on the
+	// caller's goroutine, outside any lock, and cannot undo the append.
+	OnEvent func(ctx context.Context, e Event, s Summary)
+}
+
+// Engine runs the measure over a Store: the calls embedders make. It is
+// safe for concurrent use; concurrent actions on one project are ordered
+// by the store's expected-version check.
+//
+// The projects it returns share their unchanging parts (the records of
+// reviews and payloads) with the engine's snapshots: read them, serialise
+// them, but do not modify what they point to.
+type Engine struct {
+	store   Store
+	cal     *calendar.Calendar
+	clock   func() time.Time
+	log     *slog.Logger
+	books   Rulebooks
+	newID   func() string
+	onEvent func(ctx context.Context, e Event, s Summary)
+	snaps   *snapshots
+}
+
+// New builds an Engine from cfg.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Store == nil {
+		return nil, &Error{Kind: KindInvalid, Code: "config_store_missing", ZH: "未配置事件存储", EN: "Config.Store is required"}
+	}
+	e := &Engine{store: cfg.Store, cal: cfg.Calendar, clock: cfg.Clock, log: cfg.Logger,
+		books: cfg.Rulebooks, newID: cfg.NewID, onEvent: cfg.OnEvent}
+	if e.cal == nil {
+		e.cal = calendar.China()
+	}
+	if e.clock == nil {
+		e.clock = time.Now
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if len(e.books.books) == 0 {
+		e.books = DefaultRulebooks()
+	}
+	if e.newID == nil {
+		e.newID = randomID
+	}
+	switch {
+	case cfg.Snapshots == 0:
+		e.snaps = newSnapshots(DefaultSnapshots)
+	case cfg.Snapshots > 0:
+		e.snaps = newSnapshots(cfg.Snapshots)
+	}
+	return e, nil
+}
+
+// randomID is 16 random bytes in hex.
+func randomID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+// Rulebook returns the rulebook in force on the date a project was first
+// declared; a date before every rulebook gets the earliest.
+func (e *Engine) Rulebook(declaredOn time.Time) *Rulebook {
+	if rb := e.books.InForce(declaredOn); rb != nil {
+		return rb
+	}
+	return e.books.books[0]
+}
+
+// Declare files a new project's declaration (第五条, 第六条) for the actor's
+// unit and returns the project. The declaration is refused if it is
+// classified (第十九条), out of scope (第二条) or incomplete (附件1); a later
+// phase must name an earlier phase of the same unit's that the actor can
+// see (第八条).
+func (e *Engine) Declare(ctx context.Context, actor Actor, d review.Declaration) (*Project, error) {
+	if err := ctxError(ctx); err != nil {
+		return nil, err
+	}
+	now := e.clock()
+	rb := e.books.InForce(now)
+	if rb == nil {
+		return nil, &Error{Kind: KindRefused, Code: "measure_not_in_force", Article: ArticleEffective,
+			ZH: "申报日期早于本办法施行日期", EN: "the measure is not in force on the declaration date"}
+	}
+	if d.ParentID != "" {
+		if err := e.checkParent(ctx, actor, d); err != nil {
+			return nil, err
+		}
+	}
+	payload, err := json.Marshal(d)
+	if err != nil {
+		return nil, &Error{Kind: KindInvalid, Code: "declaration_unencodable", ZH: "申报表无法编码", EN: "the declaration cannot be encoded", Err: err}
+	}
+	p := &Project{ID: e.newID()}
+	ev, derr := decide(rb, p, actor, ActDeclare, payload, now)
+	if derr != nil {
+		return nil, derr
+	}
+	if _, err := e.commit(ctx, rb, p, ev); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// checkParent checks the earlier phase a declaration names (第八条).
+func (e *Engine) checkParent(ctx context.Context, actor Actor, d review.Declaration) error {
+	bad := func(code, zh, en string) error {
+		return &Error{Kind: KindInvalid, Code: code, Article: "第八条", ZH: zh, EN: en,
+			Findings: []review.Finding{{Code: code, Article: "第八条", Field: "parent_id", ZH: zh, EN: en}}}
+	}
+	parent, err := e.load(ctx, d.ParentID)
+	if err != nil {
+		if KindOf(err) == KindNotFound {
+			return bad("phase_parent_unknown", fmt.Sprintf("前期项目 %s 不存在", d.ParentID), fmt.Sprintf("earlier phase %s not found", d.ParentID))
+		}
+		return err
+	}
+	if !actor.CanSee(parent) || parent.Unit != d.Unit {
+		return bad("phase_parent_unknown", fmt.Sprintf("前期项目 %s 不存在", d.ParentID), fmt.Sprintf("earlier phase %s not found", d.ParentID))
+	}
+	if parent.Kind != review.Construction {
+		return bad("phase_parent_not_construction", "分期建设的前期项目须为建设类项目", "the earlier phase of a phased project must be a construction project")
+	}
+	if d.Phase <= max(parent.Phase, 1) {
+		return bad("phase_not_after_parent", fmt.Sprintf("建设期次须晚于前期项目的第 %d 期", max(parent.Phase, 1)),
+			fmt.Sprintf("the phase must come after the earlier phase's %d", max(parent.Phase, 1)))
+	}
+	return nil
+}
+
+// Do takes action on a project: it loads and replays the project (or takes
+// the engine's snapshot of it), checks the caller's expected version
+// (unless AnyVersion), decides, and appends the event with the version it
+// decided on as the store's expected version. It returns the project after
+// the action and the event as stored. A concurrent change gives the
+// store's conflict error (KindConflict); refusals are as Decide's.
+func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64, actor Actor, action Action, payload json.RawMessage) (*Project, Event, error) {
+	if err := ctxError(ctx); err != nil {
+		return nil, Event{}, err
+	}
+	// First on the snapshot, if the engine has one. An append from it is
+	// safe: the store checks the version. A conflict or a refusal is
+	// decided again on the store's history, which another engine may have
+	// moved past the snapshot.
+	if p := e.snaps.get(projectID); p != nil && (expectedVersion == AnyVersion || expectedVersion == p.Version) {
+		q, ev, err := e.do(ctx, p, expectedVersion, actor, action, payload)
+		switch KindOf(err) {
+		case "":
+			return q, ev, nil
+		case KindUnavailable:
+			return nil, Event{}, err
+		case KindConflict:
+			e.snaps.drop(projectID)
+		}
+	}
+	p, err := e.load(ctx, projectID)
+	if err != nil {
+		return nil, Event{}, err
+	}
+	return e.do(ctx, p, expectedVersion, actor, action, payload)
+}
+
+// do decides the action on p, as loaded, and commits it.
+func (e *Engine) do(ctx context.Context, p *Project, expectedVersion int64, actor Actor, action Action, payload json.RawMessage) (*Project, Event, error) {
+	if !actor.CanSee(p) {
+		return nil, Event{}, NotFoundError(p.ID)
+	}
+	if expectedVersion != AnyVersion && expectedVersion != p.Version {
+		return nil, Event{}, ConflictError(p.ID, expectedVersion, p.Version)
+	}
+	rb := e.Rulebook(p.DeclaredAt)
+	ev, derr := decide(rb, p, actor, action, payload, e.clock())
+	if derr != nil {
+		e.log.DebugContext(ctx, "action refused", "project", p.ID, "action", action, "actor", actor.ID, "code", derr.Code)
+		return nil, Event{}, derr
+	}
+	stored, err := e.commit(ctx, rb, p, ev)
+	if err != nil {
+		return nil, Event{}, err
+	}
+	return p, stored, nil
+}
+
+// commit folds ev into p, appends it with the project's summary, and calls
+// the OnEvent hook. It returns the event as stored.
+func (e *Engine) commit(ctx context.Context, rb *Rulebook, p *Project, ev Event) (Event, error) {
+	expected := p.Version
+	if err := p.Apply(ev); err != nil {
+		return Event{}, err
+	}
+	summary := e.summary(ctx, rb, p)
+	stored, err := e.store.Append(ctx, expected, []Event{ev}, summary)
+	if err != nil {
+		return Event{}, storeError(err)
+	}
+	if len(stored) == 1 {
+		ev = stored[0]
+	}
+	e.snaps.put(p)
+	e.log.InfoContext(ctx, "event appended", "project", ev.ProjectID, "version", ev.Version, "action", ev.Action, "actor", ev.Actor.ID, "state", p.State)
+	if e.onEvent != nil {
+		e.onEvent(ctx, ev, summary)
+	}
+	return ev, nil
+}
+
+// summary is the projection of p stored with its latest event, with the
+// earliest duty not yet met as of the clock's today. A deadline that
+// cannot be counted (a year not published) leaves NextDue empty and is
+// logged; the action itself stands.
+func (e *Engine) summary(ctx context.Context, rb *Rulebook, p *Project) Summary {
+	s := Summary{
+		ProjectID: p.ID, Name: p.Name, Unit: p.Unit, Kind: string(p.Kind), State: p.State,
+		Version: p.Version, Approved: p.Approved, UpdatedAt: p.UpdatedAt,
+	}
+	obs, err := obligationsOf(rb, e.cal, p, e.clock())
+	if err != nil {
+		e.log.WarnContext(ctx, "deadlines not computed", "project", p.ID, "error", err)
+		return s
+	}
+	if o, ok := NextDue(obs); ok {
+		s.NextDue, s.NextDuty = o.Due, o.Duty
+	}
+	return s
+}
+
+// Get returns the project as the actor may see it.
+func (e *Engine) Get(ctx context.Context, actor Actor, projectID string) (*Project, error) {
+	if err := ctxError(ctx); err != nil {
+		return nil, err
+	}
+	p, err := e.load(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanSee(p) {
+		return nil, NotFoundError(projectID)
+	}
+	return p, nil
+}
+
+// Events returns the project's history.
+func (e *Engine) Events(ctx context.Context, actor Actor, projectID string) ([]Event, error) {
+	if err := ctxError(ctx); err != nil {
+		return nil, err
+	}
+	events, p, err := e.loadBoth(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.CanSee(p) {
+		return nil, NotFoundError(projectID)
+	}
+	return events, nil
+}
+
+// Permitted lists the actions the actor may take on the project now (see
+// the package function Permitted for what is and is not evaluated).
+func (e *Engine) Permitted(ctx context.Context, actor Actor, projectID string) ([]Action, error) {
+	p, err := e.Get(ctx, actor, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return Permitted(e.Rulebook(p.DeclaredAt), p, actor), nil
+}
+
+// Obligations lists the project's duties as of asOf (see the package
+// function Obligations).
+func (e *Engine) Obligations(ctx context.Context, actor Actor, projectID string, asOf time.Time) ([]Obligation, error) {
+	p, err := e.Get(ctx, actor, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return obligationsOf(e.Rulebook(p.DeclaredAt), e.cal, p, asOf)
+}
+
+// List returns the summaries the actor may see that match q, a page at a
+// time with the cursor of the next page. A unit's query is confined to its
+// own unit; an actor with no role sees nothing.
+func (e *Engine) List(ctx context.Context, actor Actor, q Query) ([]Summary, string, error) {
+	if err := ctxError(ctx); err != nil {
+		return nil, "", err
+	}
+	if !actor.IsBureau() {
+		if !actor.Has(RoleUnit) || actor.Unit == "" {
+			return nil, "", nil
+		}
+		q.Unit = actor.Unit
+	}
+	page, next, err := e.store.List(ctx, q)
+	if err != nil {
+		return nil, "", storeError(err)
+	}
+	return page, next, nil
+}
+
+// load reads a project's history and folds it.
+func (e *Engine) load(ctx context.Context, projectID string) (*Project, error) {
+	_, p, err := e.loadBoth(ctx, projectID)
+	return p, err
+}
+
+// loadBoth reads a project's history and folds it, taking the snapshot
+// instead of a replay when the engine has the store's latest version.
+func (e *Engine) loadBoth(ctx context.Context, projectID string) ([]Event, *Project, error) {
+	events, err := e.loadEvents(ctx, projectID)
+	if err != nil {
+		return nil, nil, err
+	}
+	last := events[len(events)-1]
+	if p := e.snaps.get(projectID); p != nil && p.Version == last.Version && p.UpdatedAt.Equal(last.At) {
+		return events, p, nil
+	}
+	p, err := Replay(events)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.snaps.put(p)
+	return events, p, nil
+}
+
+func (e *Engine) loadEvents(ctx context.Context, projectID string) ([]Event, error) {
+	events, err := e.store.Load(ctx, projectID)
+	if err != nil {
+		if KindOf(err) == KindNotFound {
+			return nil, NotFoundError(projectID)
+		}
+		return nil, storeError(err)
+	}
+	if len(events) == 0 {
+		return nil, NotFoundError(projectID)
+	}
+	return events, nil
+}
+
+// storeError passes on the store's own *Error (a conflict) and wraps any
+// other failure of the store.
+func storeError(err error) error {
+	var le *Error
+	if errors.As(err, &le) {
+		return le
+	}
+	if ce := ctxCause(err); ce != nil {
+		return ce
+	}
+	return &Error{Kind: KindUnavailable, Code: "store_failed", Err: err,
+		ZH: "项目存储暂不可用：" + err.Error(), EN: "the project store failed: " + err.Error()}
+}
+
+// ctxError reports a context that has ended.
+func ctxError(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		if ce := ctxCause(err); ce != nil {
+			return ce
+		}
+		return &Error{Kind: KindUnavailable, Code: "context_done", Err: err, ZH: "请求已结束", EN: "the request has ended: " + err.Error()}
+	}
+	return nil
+}
+
+func ctxCause(err error) *Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Kind: KindUnavailable, Code: "context_done", Err: err,
+			ZH: "请求已取消或超时", EN: "the request was cancelled or timed out: " + err.Error()}
+	}
+	return nil
+}

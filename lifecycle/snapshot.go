@@ -1,0 +1,94 @@
+package lifecycle
+
+import (
+	"slices"
+	"sync"
+)
+
+// DefaultSnapshots is the number of projects an Engine keeps folded in
+// memory when Config.Snapshots is 0.
+const DefaultSnapshots = 1024
+
+// snapshots keeps the latest fold of recently used projects, so that the
+// engine replays a history only when it has not seen its latest version.
+// A snapshot is only a shortcut: the store stays the truth, every append
+// still carries the expected version, and a snapshot found stale is
+// dropped. Events of a version never change once appended, so a snapshot
+// of version v equals the replay of the store's first v events.
+type snapshots struct {
+	mu    sync.Mutex
+	max   int
+	byID  map[string]*Project
+	order []string // insertion order, for eviction
+}
+
+func newSnapshots(max int) *snapshots {
+	if max <= 0 {
+		return nil
+	}
+	return &snapshots{max: max, byID: make(map[string]*Project, max)}
+}
+
+// get returns a copy of the snapshot of project id, or nil.
+func (s *snapshots) get(id string) *Project {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	p := s.byID[id]
+	s.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	return p.clone()
+}
+
+// put keeps a copy of p.
+func (s *snapshots) put(p *Project) {
+	if s == nil {
+		return
+	}
+	q := p.clone()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.byID[p.ID]; !ok {
+		if len(s.order) >= s.max {
+			delete(s.byID, s.order[0])
+			s.order = s.order[1:]
+		}
+		s.order = append(s.order, p.ID)
+	}
+	s.byID[p.ID] = q
+}
+
+// drop forgets project id.
+func (s *snapshots) drop(id string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.byID[id]; ok {
+		delete(s.byID, id)
+		s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
+	}
+}
+
+// clone returns a copy of the project that can be folded further without
+// touching p: the slices the fold writes into are copied and those it
+// appends to are clipped, so an append reallocates. The records the fold
+// replaces but never changes (reviews, payloads) are shared.
+func (p *Project) clone() *Project {
+	q := *p
+	q.Contracts = slices.Clone(p.Contracts)
+	q.Changes = slices.Clone(p.Changes)
+	for i := range q.Changes {
+		q.Changes[i].Approvals = slices.Clip(q.Changes[i].Approvals)
+	}
+	q.Acceptances = slices.Clone(p.Acceptances)
+	q.Years = slices.Clone(p.Years)
+	q.Supervision = slices.Clip(p.Supervision)
+	q.Audits = slices.Clip(p.Audits)
+	q.Findings = slices.Clip(p.Findings)
+	return &q
+}

@@ -1,0 +1,301 @@
+package lifecycle
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/govit-cn/govit/review"
+)
+
+// Outcome tells apart the rows of one action whose destination depends on
+// what was decided: a review that passed or failed, a change below or above
+// the threshold, the last contract terminated or not. Most rows have no
+// outcome.
+type Outcome string
+
+// The outcomes.
+const (
+	OutcomeNone      Outcome = ""
+	OutcomePassed    Outcome = "passed"
+	OutcomeFailed    Outcome = "failed"
+	OutcomeApproved  Outcome = "approved"
+	OutcomeRejected  Outcome = "rejected"
+	OutcomeMinor     Outcome = "minor"
+	OutcomeMajor     Outcome = "major"
+	OutcomeLast      Outcome = "last"
+	OutcomeRemaining Outcome = "remaining"
+)
+
+// Transition is one row of the transition table: an action (with the
+// outcome that selects this row, if the action has several), the states it
+// may be taken from, the state it leads to, the roles that may take it and
+// the named guards that must hold. The table is the single source of truth
+// for the engine, for Permitted and for the diagram.
+type Transition struct {
+	Action  Action  `json:"action"`
+	Outcome Outcome `json:"outcome,omitempty"`
+	From    []State `json:"from"`
+	// To is the destination; it is StateNone when Stay is set.
+	To State `json:"to,omitempty"`
+	// Stay marks a row that leaves the state as it is (a self-loop from
+	// each state of From): the action is recorded, the state unchanged.
+	Stay bool `json:"stay,omitempty"`
+	// Roles that may take the action, from the rulebook's role table.
+	Roles []Role `json:"roles"`
+	// Guards name the conditions beyond the state (see Guards).
+	Guards []string `json:"guards,omitempty"`
+	// Article cites the provision the row carries out.
+	Article string `json:"article"`
+}
+
+// Dest returns the state the row leads to from state from.
+func (t Transition) Dest(from State) State {
+	if t.Stay {
+		return from
+	}
+	return t.To
+}
+
+// event is the name of the row in the state machine that runs the table:
+// the action, and its outcome after a colon when it has one.
+func (t Transition) event() string {
+	if t.Outcome == OutcomeNone {
+		return string(t.Action)
+	}
+	return string(t.Action) + ":" + string(t.Outcome)
+}
+
+// Kinds of project (第二条): 建设类 and 运维类.
+const (
+	Construction = review.Construction
+	Operation    = review.Operation
+)
+
+// States lists the states of a kind in the order of the table (StateNone
+// excluded).
+func States(kind review.Kind) []State {
+	m := machineFor(kind)
+	if m == nil {
+		return nil
+	}
+	return slices.Clone(m.states)
+}
+
+// rows returns the structure of the transition table of a kind: every row
+// without its roles, which the rulebook supplies. The order is the order of
+// the path, and the order of the diagram.
+func rows(kind review.Kind) []Transition {
+	switch kind {
+	case review.Construction:
+		return constructionRows()
+	case review.Operation:
+		return operationRows()
+	}
+	return nil
+}
+
+// constructionChangeStates are the states after approval in which a change
+// may be requested and decided (第十一条).
+func constructionChangeStates() []State {
+	return []State{StateApproved, StateBudgeted, StateInitiationApplied, StateInitiated,
+		StateProcuring, StateImplementing, StateRectifying, StateSuspended}
+}
+
+// operationChangeStates are the O&M states after approval in which a change
+// may be requested and decided (第十一条).
+func operationChangeStates() []State {
+	return []State{StateBudgeted, StateProcuring, StateOperating}
+}
+
+// constructionStates are the states of 建设类, in the order of the path.
+func constructionStates() []State {
+	return []State{StateDeclared, StateReturned, StatePreliminaryPassed, StateExpertPassed, StateRejected,
+		StateApproved, StateBudgeted, StateInitiationApplied, StateInitiated, StateProcuring, StateImplementing,
+		StateRectifying, StateSuspended, StateRedeclarationRequired, StateAcceptanceApplied, StateAccepted,
+		StateDelivered, StateArchived, StateEvaluated, StateWithdrawn}
+}
+
+// operationStates are the states of 运维类, in the order of the path.
+func operationStates() []State {
+	return []State{StateDeclared, StateReturned, StateOMEvaluated, StateBudgeted, StateProcuring, StateOperating,
+		StateRedeclarationRequired, StateTerminated, StateCompleted, StateWithdrawn}
+}
+
+func constructionRows() []Transition {
+	changeStates := constructionChangeStates()
+	beforeApproval := []State{StateDeclared, StateReturned, StatePreliminaryPassed, StateExpertPassed, StateRedeclarationRequired}
+	all := constructionStates()
+	open := without(all, StateRejected, StateEvaluated, StateWithdrawn)
+	return []Transition{
+		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired}, To: StateDeclared,
+			Guards: []string{GuardNotClassified, GuardInScope, GuardDeclarationValid, GuardSameProject}, Article: "第六条"},
+		{Action: ActPreliminaryReview, Outcome: OutcomePassed, From: []State{StateDeclared}, To: StatePreliminaryPassed,
+			Guards: []string{GuardPreliminaryCriteria}, Article: "第六条"},
+		{Action: ActPreliminaryReview, Outcome: OutcomeFailed, From: []State{StateDeclared}, To: StateReturned,
+			Guards: []string{GuardPreliminaryCriteria}, Article: "第六条"},
+		{Action: ActExpertReview, Outcome: OutcomePassed, From: []State{StatePreliminaryPassed}, To: StateExpertPassed,
+			Guards: []string{GuardPreliminaryPassed, GuardExpertPanel}, Article: "第七条"},
+		{Action: ActExpertReview, Outcome: OutcomeFailed, From: []State{StatePreliminaryPassed}, To: StateReturned,
+			Guards: []string{GuardPreliminaryPassed, GuardExpertPanel}, Article: "第七条"},
+		{Action: ActDeliberate, Outcome: OutcomeApproved, From: []State{StateExpertPassed}, To: StateApproved,
+			Guards: []string{GuardExpertPassed}, Article: "第七条"},
+		{Action: ActDeliberate, Outcome: OutcomeRejected, From: []State{StateExpertPassed}, To: StateRejected,
+			Guards: []string{GuardExpertPassed}, Article: "第七条"},
+		{Action: ActBudget, From: []State{StateApproved}, To: StateBudgeted, Article: "第七条"},
+		{Action: ActApplyInitiation, From: []State{StateBudgeted}, To: StateInitiationApplied,
+			Guards: []string{GuardFixedAsset}, Article: "第十条"},
+		{Action: ActApproveInitiation, Outcome: OutcomeApproved, From: []State{StateInitiationApplied}, To: StateInitiated,
+			Article: "第十条"},
+		{Action: ActApproveInitiation, Outcome: OutcomeRejected, From: []State{StateInitiationApplied}, To: StateBudgeted,
+			Article: "第十条"},
+		{Action: ActStartProcurement, From: []State{StateBudgeted, StateInitiated}, To: StateProcuring,
+			Guards: []string{GuardInitiatedIfFixedAsset, GuardNoChangePending}, Article: "第十条"},
+		{Action: ActSignContract, From: []State{StateProcuring, StateImplementing}, To: StateImplementing,
+			Guards: []string{GuardApprovedAndBudgeted, GuardNoChangePending, GuardContractValid, GuardWithinInvestment}, Article: "第十八条"},
+		{Action: ActFileContract, From: open, Stay: true,
+			Guards: []string{GuardContractUnfiled}, Article: "第十二条"},
+		{Action: ActReportIssue, From: []State{StateImplementing, StateRectifying, StateSuspended}, Stay: true,
+			Article: "第十三条"},
+		{Action: ActOrderRectification, From: []State{StateImplementing}, To: StateRectifying, Article: "第十三条"},
+		{Action: ActSuspend, From: []State{StateImplementing, StateRectifying}, To: StateSuspended, Article: "第十三条"},
+		{Action: ActResume, From: []State{StateRectifying, StateSuspended}, To: StateImplementing, Article: "第十三条"},
+		{Action: ActRequestChange, Outcome: OutcomeMinor, From: changeStates, Stay: true,
+			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（一）项"},
+		{Action: ActRequestChange, Outcome: OutcomeMajor, From: changeStates, To: StateRedeclarationRequired,
+			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（二）项"},
+		{Action: ActApproveChange, From: changeStates, Stay: true,
+			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+		{Action: ActRejectChange, From: changeStates, Stay: true,
+			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+		{Action: ActApplyAcceptance, From: []State{StateImplementing}, To: StateAcceptanceApplied,
+			Guards: []string{GuardNoChangePending, GuardAcceptancePrerequisites}, Article: "第十四条"},
+		{Action: ActAccept, Outcome: OutcomePassed, From: []State{StateAcceptanceApplied}, To: StateAccepted, Article: "第十四条"},
+		{Action: ActAccept, Outcome: OutcomeFailed, From: []State{StateAcceptanceApplied}, To: StateImplementing, Article: "第十四条"},
+		{Action: ActDeliver, From: []State{StateAccepted}, To: StateDelivered, Article: "第十四条"},
+		{Action: ActArchive, From: []State{StateDelivered}, To: StateArchived,
+			Guards: []string{GuardArchiveComplete}, Article: "第十五条"},
+		{Action: ActEvaluate, From: []State{StateArchived}, To: StateEvaluated, Article: "第十七条"},
+		{Action: ActAudit, From: all, Stay: true, Guards: []string{GuardEverApproved}, Article: "第十六条"},
+		{Action: ActWithdraw, From: beforeApproval, To: StateWithdrawn, Article: "第六条"},
+	}
+}
+
+func operationRows() []Transition {
+	changeStates := operationChangeStates()
+	all := operationStates()
+	open := without(all, StateWithdrawn)
+	return []Transition{
+		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired, StateOperating, StateTerminated, StateCompleted},
+			To: StateDeclared, Guards: []string{GuardNotClassified, GuardInScope, GuardDeclarationValid, GuardSameProject, GuardBudgetYear},
+			Article: "第五条"},
+		{Action: ActOMEvaluation, Outcome: OutcomePassed, From: []State{StateDeclared}, To: StateOMEvaluated,
+			Guards: []string{GuardOMCriteria}, Article: "第五条"},
+		{Action: ActOMEvaluation, Outcome: OutcomeFailed, From: []State{StateDeclared}, To: StateReturned,
+			Guards: []string{GuardOMCriteria}, Article: "第五条"},
+		{Action: ActBudget, From: []State{StateOMEvaluated}, To: StateBudgeted, Article: "第五条"},
+		{Action: ActStartProcurement, From: []State{StateBudgeted}, To: StateProcuring,
+			Guards: []string{GuardNoChangePending}, Article: "第九条"},
+		{Action: ActSignContract, From: []State{StateBudgeted, StateProcuring, StateOperating}, To: StateOperating,
+			Guards: []string{GuardApprovedAndBudgeted, GuardNoChangePending, GuardContractValid, GuardWithinInvestment}, Article: "第十八条"},
+		{Action: ActFileContract, From: open, Stay: true, Guards: []string{GuardContractUnfiled}, Article: "第十二条"},
+		{Action: ActRequestChange, Outcome: OutcomeMinor, From: changeStates, Stay: true,
+			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（一）项"},
+		{Action: ActRequestChange, Outcome: OutcomeMajor, From: changeStates, To: StateRedeclarationRequired,
+			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（二）项"},
+		{Action: ActApproveChange, From: changeStates, Stay: true,
+			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+		{Action: ActRejectChange, From: changeStates, Stay: true,
+			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+		{Action: ActTerminateContract, Outcome: OutcomeRemaining, From: []State{StateOperating}, Stay: true,
+			Guards: []string{GuardActiveContract, GuardWrittenReason}, Article: "第十三条"},
+		{Action: ActTerminateContract, Outcome: OutcomeLast, From: []State{StateOperating}, To: StateTerminated,
+			Guards: []string{GuardActiveContract, GuardWrittenReason}, Article: "第十三条"},
+		{Action: ActComplete, From: []State{StateOperating}, To: StateCompleted,
+			Guards: []string{GuardNoChangePending}, Article: "第五条"},
+		{Action: ActAudit, From: all, Stay: true, Guards: []string{GuardEverApproved}, Article: "第十六条"},
+		{Action: ActWithdraw, From: []State{StateDeclared, StateReturned, StateOMEvaluated, StateRedeclarationRequired},
+			To: StateWithdrawn, Article: "第五条"},
+	}
+}
+
+func without(states []State, drop ...State) []State {
+	out := make([]State, 0, len(states))
+	for _, s := range states {
+		if !slices.Contains(drop, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// machine is the compiled table of one kind: the rows, the states in
+// order, and the lookups the engine and the fold use.
+type machine struct {
+	kind   review.Kind
+	rows   []Transition
+	states []State
+	// byAction holds the indices of the rows of each action.
+	byAction map[Action][]int
+	// run moves states with looplab/fsm.
+	run *runner
+}
+
+// machines compiles both tables once; the result is never modified.
+var machines = sync.OnceValue(func() map[review.Kind]*machine {
+	return map[review.Kind]*machine{
+		review.Construction: compile(review.Construction),
+		review.Operation:    compile(review.Operation),
+	}
+})
+
+func machineFor(kind review.Kind) *machine { return machines()[kind] }
+
+func compile(kind review.Kind) *machine {
+	m := &machine{kind: kind, rows: rows(kind), byAction: map[Action][]int{}}
+	switch kind {
+	case review.Construction:
+		m.states = constructionStates()
+	case review.Operation:
+		m.states = operationStates()
+	}
+	for i, t := range m.rows {
+		m.byAction[t.Action] = append(m.byAction[t.Action], i)
+	}
+	m.run = newRunner(m)
+	return m
+}
+
+// row returns the row of action with outcome that may be taken from state
+// from, if any.
+func (m *machine) row(action Action, outcome Outcome, from State) (Transition, bool) {
+	for _, i := range m.byAction[action] {
+		t := m.rows[i]
+		if t.Outcome == outcome && slices.Contains(t.From, from) {
+			return t, true
+		}
+	}
+	return Transition{}, false
+}
+
+// fromState returns the rows of action that may be taken from state from
+// (one per outcome).
+func (m *machine) fromState(action Action, from State) []Transition {
+	var out []Transition
+	for _, i := range m.byAction[action] {
+		if slices.Contains(m.rows[i].From, from) {
+			out = append(out, m.rows[i])
+		}
+	}
+	return out
+}
+
+// actions lists the distinct actions of the table in order.
+func (m *machine) actions() []Action {
+	var out []Action
+	for _, t := range m.rows {
+		if !slices.Contains(out, t.Action) {
+			out = append(out, t.Action)
+		}
+	}
+	return out
+}

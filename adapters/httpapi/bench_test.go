@@ -1,0 +1,111 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/govit-cn/govit/lifecycle"
+)
+
+// benchStores are the stores the benchmarks compare.
+func benchStores(b *testing.B) map[string]func() lifecycle.Store {
+	return map[string]func() lifecycle.Store{
+		"memory": func() lifecycle.Store { return lifecycle.NewMemoryStore() },
+		"sqlite": func() lifecycle.Store { return openStore(b, filepath.Join(b.TempDir(), "bench.db")) },
+	}
+}
+
+// BenchmarkAction measures one action over HTTP (a real loopback
+// connection through httptest), alternating the two of the load
+// generator's cycle: declare, then withdraw with If-Match. One op is one
+// action.
+func BenchmarkAction(b *testing.B) {
+	for _, name := range []string{"memory", "sqlite"} {
+		b.Run(name, func(b *testing.B) {
+			store := benchStores(b)[name]()
+			eng, err := lifecycle.New(lifecycle.Config{Store: store})
+			require.NoError(b, err)
+			auth, err := NewTokenAuthenticator(testTokens)
+			require.NoError(b, err)
+			api, err := New(Config{Engine: eng, Auth: auth})
+			require.NoError(b, err)
+			srv := httptest.NewServer(api)
+			defer srv.Close()
+			body, err := json.Marshal(declaration(unitA, "负载测试项目"))
+			require.NoError(b, err)
+			post := func(path, ifMatch string, data []byte, want int) *http.Response {
+				req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(data))
+				req.Header.Set("Authorization", "Bearer "+asUnitA)
+				req.Header.Set("Content-Type", "application/json")
+				if ifMatch != "" {
+					req.Header.Set("If-Match", ifMatch)
+				}
+				resp, err := srv.Client().Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != want {
+					b.Fatalf("%s: %d", path, resp.StatusCode)
+				}
+				return resp
+			}
+			withdraw := []byte(`{"reason":"压力测试"}`)
+			var loc, tag string
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if i%2 == 0 {
+					resp := post("/v1/projects", "", body, http.StatusCreated)
+					loc, tag = resp.Header.Get("Location"), resp.Header.Get("ETag")
+				} else {
+					post(loc+"/actions/withdraw", tag, withdraw, http.StatusOK)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkEngineAction is BenchmarkAction's cycle on the engine directly,
+// in-process: the ratio of the two is the cost of HTTP, JSON and the
+// adapter's checks. The "+read" variants add the read the adapter makes
+// before an action to compare If-Match with the current version.
+func BenchmarkEngineAction(b *testing.B) {
+	for _, name := range []string{"memory", "memory+read", "sqlite", "sqlite+read"} {
+		store, read, _ := strings.Cut(name, "+")
+		b.Run(name, func(b *testing.B) {
+			eng, err := lifecycle.New(lifecycle.Config{Store: benchStores(b)[store]()})
+			require.NoError(b, err)
+			actor := lifecycle.Actor{ID: "unit-a", Unit: unitA, Roles: []lifecycle.Role{lifecycle.RoleUnit}}
+			d := mustDeclaration(b, declaration(unitA, "负载测试项目"))
+			withdraw := json.RawMessage(`{"reason":"压力测试"}`)
+			ctx := context.Background()
+			var p *lifecycle.Project
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if i%2 == 0 {
+					p, err = eng.Declare(ctx, actor, d)
+				} else {
+					if read != "" {
+						if _, err := eng.Get(ctx, actor, p.ID); err != nil {
+							b.Fatal(err)
+						}
+					}
+					_, _, err = eng.Do(ctx, p.ID, p.Version, actor, lifecycle.ActWithdraw, withdraw)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

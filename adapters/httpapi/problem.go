@@ -1,0 +1,205 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/govit-cn/govit/calendar"
+	"github.com/govit-cn/govit/lifecycle"
+	"github.com/govit-cn/govit/review"
+)
+
+// ProblemContentType is the media type of every error response (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// problemTypePrefix prefixes the stable code to form the problem's type URI.
+const problemTypePrefix = "urn:govit:problem:"
+
+// Problem is an error response in the format of RFC 9457 (problem details
+// for HTTP APIs), with the explanation the library gives every refusal as
+// extension members: a stable code, the article of 渝北府办发〔2019〕26号
+// that decides, the message in Chinese and English, the failed guard and
+// the field errors.
+type Problem struct {
+	// Type is a URI naming the problem: "urn:govit:problem:" + Code.
+	Type string `json:"type"`
+	// Title is the HTTP status text.
+	Title string `json:"title"`
+	// Status is the HTTP status code.
+	Status int `json:"status"`
+	// Detail is the English explanation of this occurrence.
+	Detail string `json:"detail,omitempty"`
+	// Code is stable across releases, snake_case.
+	Code string `json:"code"`
+	// Article cites the provision that decides, if any.
+	Article string `json:"article,omitempty"`
+	// ZH is the explanation in Chinese.
+	ZH string `json:"zh,omitempty"`
+	// EN is the explanation in English.
+	EN string `json:"en,omitempty"`
+	// Guard names the transition guard that refused, if any.
+	Guard string `json:"guard,omitempty"`
+	// Errors lists the findings behind the problem, each naming its field.
+	Errors []FieldError `json:"errors,omitempty"`
+}
+
+// FieldError is one finding of a Problem: the JSON field (or query
+// parameter) it concerns, a stable code, the article and the messages.
+type FieldError struct {
+	// Field is the JSON path of the field (e.g. "budget.central",
+	// "items[0].category") or the name of the query parameter or header.
+	Field string `json:"field,omitempty"`
+	// Code is stable, snake_case.
+	Code string `json:"code"`
+	// Article cites the provision the finding enforces, if any.
+	Article string `json:"article,omitempty"`
+	// ZH and EN explain the finding.
+	ZH string `json:"zh,omitempty"`
+	EN string `json:"en,omitempty"`
+}
+
+// Error implements error, so handlers can return a Problem.
+func (p *Problem) Error() string {
+	return fmt.Sprintf("%d %s: %s", p.Status, p.Code, p.EN)
+}
+
+// newProblem builds a Problem of the adapter's own (not the domain's).
+func newProblem(status int, code, zh, en string) *Problem {
+	return &Problem{Status: status, Code: code, ZH: zh, EN: en}
+}
+
+// badParam is the 400 problem for a query parameter, path parameter or
+// header that cannot be read; it names the parameter.
+func badParam(name, zh, en string) *Problem {
+	p := newProblem(http.StatusBadRequest, "invalid_parameter",
+		fmt.Sprintf("参数 %s 无效：%s", name, zh),
+		fmt.Sprintf("parameter %s is invalid: %s", name, en))
+	p.Errors = []FieldError{{Field: name, Code: "invalid_parameter", ZH: p.ZH, EN: p.EN}}
+	return p
+}
+
+// kindStatus is the HTTP status of each lifecycle.Kind: the one map from
+// the domain's kinds of refusal to HTTP. The adapter's own problems
+// (authentication, request format, preconditions, idempotency) carry their
+// status where they are made; the package documentation has the whole
+// table.
+func kindStatus(k lifecycle.Kind) (int, bool) {
+	switch k {
+	case lifecycle.KindInvalid:
+		return http.StatusBadRequest, true // 400: fix the input
+	case lifecycle.KindForbidden:
+		return http.StatusForbidden, true // 403: the role may not
+	case lifecycle.KindNotFound:
+		return http.StatusNotFound, true // 404: missing or not visible
+	case lifecycle.KindConflict:
+		return http.StatusConflict, true // 409: a concurrent change won
+	case lifecycle.KindRefused:
+		return http.StatusUnprocessableEntity, true // 422: the measure refuses
+	case lifecycle.KindUnavailable:
+		// 503: the store failed or the request was cut short; a calendar
+		// year not published is told apart (422) in problemOf.
+		return http.StatusServiceUnavailable, true
+	}
+	return 0, false
+}
+
+// problemOf translates any error a handler meets into a Problem; the bool
+// reports whether the error is a genuine failure (a 5xx) to be logged.
+func problemOf(err error) (*Problem, bool) {
+	var p *Problem
+	if errors.As(err, &p) {
+		return p, p.Status >= 500
+	}
+	if errors.Is(err, calendar.ErrYearNotPublished) {
+		// A deadline needs a year whose State Council holiday schedule is
+		// not published: the request cannot be answered until it is.
+		p := newProblem(http.StatusUnprocessableEntity, "calendar_year_not_published",
+			"所需年度的国务院节假日安排尚未公布，无法计算工作日",
+			"the State Council holiday schedule of a year this needs is not published, so working days cannot be counted")
+		var ce *calendar.Error
+		if errors.As(err, &ce) {
+			p.ZH, p.EN = ce.MessageZh, ce.MessageEn
+		}
+		return p, false
+	}
+	var le *lifecycle.Error
+	if errors.As(err, &le) {
+		status, ok := kindStatus(le.Kind)
+		if !ok {
+			return internalProblem(), true
+		}
+		if status >= 500 {
+			// The cause (a store's error text) is logged, not shown.
+			return newProblem(status, le.Code, "服务暂不可用，请稍后重试", "the service is unavailable; retry later"), true
+		}
+		return &Problem{
+			Status: status, Code: le.Code, Article: le.Article, Guard: le.Guard,
+			ZH: le.ZH, EN: le.EN, Errors: fieldErrors(le.Findings),
+		}, false
+	}
+	var re *review.Error
+	if errors.As(err, &re) {
+		// Input a domain function refused, finding by finding.
+		return findingsProblem(http.StatusBadRequest, "invalid_input", re.Findings), false
+	}
+	return internalProblem(), true
+}
+
+// findingsProblem is a problem made of review findings: the first finding's
+// article and messages lead, every finding is listed.
+func findingsProblem(status int, code string, fs []review.Finding) *Problem {
+	p := &Problem{Status: status, Code: code, Errors: fieldErrors(fs)}
+	zh := make([]string, 0, len(fs))
+	en := make([]string, 0, len(fs))
+	for _, f := range fs {
+		zh = append(zh, f.ZH)
+		en = append(en, f.EN)
+	}
+	if len(fs) > 0 {
+		p.Article = fs[0].Article
+	}
+	p.ZH = strings.Join(zh, "；")
+	p.EN = strings.Join(en, "; ")
+	return p
+}
+
+func fieldErrors(fs []review.Finding) []FieldError {
+	if len(fs) == 0 {
+		return nil
+	}
+	out := make([]FieldError, len(fs))
+	for i, f := range fs {
+		out[i] = FieldError{Field: f.Field, Code: f.Code, Article: f.Article, ZH: f.ZH, EN: f.EN}
+	}
+	return out
+}
+
+func internalProblem() *Problem {
+	return newProblem(http.StatusInternalServerError, "internal_error",
+		"服务器内部错误，已记录日志", "internal server error; it has been logged")
+}
+
+// writeProblem writes p as application/problem+json.
+func writeProblem(w http.ResponseWriter, p *Problem) {
+	out := *p
+	out.Type = problemTypePrefix + out.Code
+	out.Title = http.StatusText(out.Status)
+	if out.Detail == "" {
+		out.Detail = out.EN
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		body = []byte(`{"type":"urn:govit:problem:internal_error","title":"Internal Server Error","status":500,"code":"internal_error"}`)
+		out.Status = http.StatusInternalServerError
+	}
+	h := w.Header()
+	h.Set("Content-Type", ProblemContentType)
+	h.Set("Cache-Control", "no-store")
+	h.Del("ETag")
+	h.Del("Location")
+	w.WriteHeader(out.Status)
+	_, _ = w.Write(append(body, '\n'))
+}

@@ -1,0 +1,327 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/govit-cn/govit/calendar"
+	"github.com/govit-cn/govit/lifecycle"
+	"github.com/govit-cn/govit/review"
+)
+
+// declarationOpen lets the unknown-member check look into a declaration
+// (which decodes itself) and accept its "budget" object, which the
+// declaration checks on its own.
+func declarationOpen() map[reflect.Type][]string {
+	return map[reflect.Type][]string{reflect.TypeFor[review.Declaration](): {"budget"}}
+}
+
+// projectJSON is a project with the actions the caller may take on it now.
+type projectJSON struct {
+	Project   *lifecycle.Project `json:"project"`
+	Permitted []lifecycle.Action `json:"permitted"`
+}
+
+// actionJSON is the answer to an action: the project after it, the event
+// recorded and the actions the caller may take next.
+type actionJSON struct {
+	Project   *lifecycle.Project `json:"project"`
+	Event     lifecycle.Event    `json:"event"`
+	Permitted []lifecycle.Action `json:"permitted"`
+}
+
+// etag is the strong entity tag of a project version: "v<version>".
+func etag(version int64) string {
+	return `"v` + strconv.FormatInt(version, 10) + `"`
+}
+
+// matchETag reports whether an If-Match or If-None-Match header value
+// (a list of entity tags, or *) matches version, comparing strongly for
+// If-Match (weak tags never match) and weakly for If-None-Match.
+func matchETag(header string, version int64, weak bool) bool {
+	want := etag(version)
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" {
+			return true
+		}
+		if w, ok := strings.CutPrefix(t, "W/"); ok {
+			if !weak {
+				continue
+			}
+			t = w
+		}
+		if t == want {
+			return true
+		}
+	}
+	return false
+}
+
+// permitted lists the actions actor may take on p now, never nil.
+func (s *Server) permitted(p *lifecycle.Project, actor lifecycle.Actor) []lifecycle.Action {
+	out := lifecycle.Permitted(s.engine.Rulebook(p.DeclaredAt), p, actor)
+	if out == nil {
+		out = []lifecycle.Action{}
+	}
+	return out
+}
+
+// projectLocation is the URL path of a project.
+func projectLocation(id string) string {
+	return "/v1/projects/" + id
+}
+
+// postProject declares a new project: POST /v1/projects.
+func (s *Server) postProject(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+	if p := checkQuery(r); p != nil {
+		return p
+	}
+	body, err := readBody(w, r, s.maxBody)
+	if err != nil {
+		return err
+	}
+	var d review.Declaration
+	if p := decodeInto(body, &d, "", declarationOpen()); p != nil {
+		return p
+	}
+	return s.idempotent(w, r, actor, body, func(w http.ResponseWriter) error {
+		p, err := s.engine.Declare(r.Context(), actor, d)
+		if err != nil {
+			return err
+		}
+		h := w.Header()
+		h.Set("Location", projectLocation(p.ID))
+		h.Set("ETag", etag(p.Version))
+		writeJSON(w, http.StatusCreated, projectJSON{Project: p, Permitted: s.permitted(p, actor)})
+		return nil
+	})
+}
+
+// getProject reads a project: GET /v1/projects/{id}.
+func (s *Server) getProject(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+	if p := checkQuery(r); p != nil {
+		return p
+	}
+	p, err := s.engine.Get(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("ETag", etag(p.Version))
+	w.Header().Set("Cache-Control", "private, no-cache")
+	if inm := r.Header.Get("If-None-Match"); inm != "" && matchETag(inm, p.Version, true) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	writeJSON(w, http.StatusOK, projectJSON{Project: p, Permitted: s.permitted(p, actor)})
+	return nil
+}
+
+// postAction takes an action on a project:
+// POST /v1/projects/{id}/actions/{action}, with If-Match.
+func (s *Server) postAction(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+	name := r.PathValue("action")
+	label := name
+	if !slices.Contains(lifecycle.Actions(), lifecycle.Action(name)) {
+		label = "unknown"
+	}
+	rec := &statusWriter{ResponseWriter: w}
+	err := s.action(rec, r, actor, lifecycle.Action(name))
+	status := rec.status
+	if err != nil {
+		p, _ := problemOf(err)
+		status = p.Status
+	}
+	s.metrics.action(label, outcomeOf(status))
+	return err
+}
+
+func (s *Server) action(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor, action lifecycle.Action) error {
+	if p := checkQuery(r); p != nil {
+		return p
+	}
+	if !slices.Contains(lifecycle.Actions(), action) {
+		p := newProblem(http.StatusBadRequest, "unknown_action",
+			fmt.Sprintf("未知的操作“%s”", action), fmt.Sprintf("unknown action %q", string(action)))
+		p.Errors = []FieldError{{Field: "action", Code: "unknown_action", ZH: p.ZH, EN: p.EN}}
+		return p
+	}
+	id := r.PathValue("id")
+	body, err := readBody(w, r, s.maxBody)
+	if err != nil {
+		return err
+	}
+	if len(strings.TrimSpace(string(body))) > 0 {
+		if p := checkJSON(body); p != nil {
+			return p
+		}
+	}
+	return s.idempotent(w, r, actor, body, func(w http.ResponseWriter) error {
+		ifMatch := r.Header.Get("If-Match")
+		if ifMatch == "" {
+			return newProblem(http.StatusPreconditionRequired, "precondition_required",
+				"请在 If-Match 头中提供项目的 ETag（读取项目时返回），以免覆盖他人的修改",
+				"send the project's ETag (returned when you read it) in If-Match, so that no one's change is overwritten")
+		}
+		cur, err := s.engine.Get(r.Context(), actor, id)
+		if err != nil {
+			return err
+		}
+		if !matchETag(ifMatch, cur.Version, false) {
+			return newProblem(http.StatusPreconditionFailed, "precondition_failed",
+				fmt.Sprintf("项目已被修改：If-Match 为 %s，当前 ETag 为 %s；请重新读取项目后再操作", ifMatch, etag(cur.Version)),
+				fmt.Sprintf("the project has changed: If-Match is %s, the current ETag is %s; read the project again and retry", ifMatch, etag(cur.Version)))
+		}
+		p, ev, err := s.engine.Do(r.Context(), id, cur.Version, actor, action, json.RawMessage(body))
+		if err != nil {
+			return err
+		}
+		w.Header().Set("ETag", etag(p.Version))
+		writeJSON(w, http.StatusOK, actionJSON{Project: p, Event: ev, Permitted: s.permitted(p, actor)})
+		return nil
+	})
+}
+
+// getEvents lists a project's events: GET /v1/projects/{id}/events.
+func (s *Server) getEvents(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+	if p := checkQuery(r); p != nil {
+		return p
+	}
+	evs, err := s.engine.Events(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if evs == nil {
+		evs = []lifecycle.Event{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": evs})
+	return nil
+}
+
+// today is the current civil date, Beijing time, at midnight.
+func (s *Server) today() time.Time {
+	return calendar.DateOf(s.clock())
+}
+
+// getProjectObligations lists a project's obligations as of a date:
+// GET /v1/projects/{id}/obligations?as_of=YYYY-MM-DD.
+func (s *Server) getProjectObligations(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+	if p := checkQuery(r, "as_of"); p != nil {
+		return p
+	}
+	asOf, ok, p := queryDate(r, "as_of")
+	if p != nil {
+		return p
+	}
+	if !ok {
+		asOf = s.today()
+	}
+	obs, err := s.engine.Obligations(r.Context(), actor, r.PathValue("id"), asOf)
+	if err != nil {
+		return err
+	}
+	if obs == nil {
+		obs = []lifecycle.Obligation{}
+	}
+	writeJSON(w, http.StatusOK, obligationsJSON{AsOf: asOf.Format(time.DateOnly), Items: obs})
+	return nil
+}
+
+type obligationsJSON struct {
+	AsOf       string                 `json:"as_of"`
+	Items      []lifecycle.Obligation `json:"items"`
+	NextCursor string                 `json:"next_cursor,omitempty"`
+}
+
+// Page sizes of the lists.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 500
+)
+
+// listProjects lists project summaries: GET /v1/projects?state=&kind=&
+// unit=&overdue=&cursor=&limit=.
+func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+	if p := checkQuery(r, "state", "kind", "unit", "overdue", "cursor", "limit"); p != nil {
+		return p
+	}
+	q, p := s.query(r)
+	if p != nil {
+		return p
+	}
+	overdue, p := queryBool(r, "overdue")
+	if p != nil {
+		return p
+	}
+	if overdue {
+		q.DueBefore = s.today()
+	}
+	page, next, err := s.list(r, actor, q)
+	if err != nil {
+		return err
+	}
+	if page == nil {
+		page = []lifecycle.Summary{}
+	}
+	writeJSON(w, http.StatusOK, listJSON{Items: page, NextCursor: next})
+	return nil
+}
+
+// list runs a query as actor. A unit sees only its own projects: asking
+// for another unit's finds none (the engine would answer with the unit's
+// own).
+func (s *Server) list(r *http.Request, actor lifecycle.Actor, q lifecycle.Query) ([]lifecycle.Summary, string, error) {
+	if !actor.IsBureau() && q.Unit != "" && q.Unit != actor.Unit {
+		return nil, "", nil
+	}
+	return s.engine.List(r.Context(), actor, q)
+}
+
+type listJSON struct {
+	Items      []lifecycle.Summary `json:"items"`
+	NextCursor string              `json:"next_cursor,omitempty"`
+}
+
+// query reads the filters shared by the lists: state, kind, unit, cursor
+// and limit.
+func (s *Server) query(r *http.Request) (lifecycle.Query, *Problem) {
+	v := r.URL.Query()
+	q := lifecycle.Query{Unit: v.Get("unit"), After: v.Get("cursor")}
+	if st := v.Get("state"); st != "" {
+		if !knownState(lifecycle.State(st)) {
+			return q, badParam("state", fmt.Sprintf("未知的状态 %q", st), fmt.Sprintf("unknown state %q", st))
+		}
+		q.State = lifecycle.State(st)
+	}
+	if k := v.Get("kind"); k != "" {
+		if !review.Kind(k).Valid() {
+			return q, badParam("kind", fmt.Sprintf("%q 须是 construction 或 operation", k),
+				fmt.Sprintf("%q must be construction or operation", k))
+		}
+		q.Kind = k
+	}
+	n, ok, p := queryInt(r, "limit", 1, maxPageSize)
+	if p != nil {
+		return q, p
+	}
+	q.Limit = defaultPageSize
+	if ok {
+		q.Limit = n
+	}
+	return q, nil
+}
+
+func knownState(st lifecycle.State) bool {
+	for _, k := range []review.Kind{review.Construction, review.Operation} {
+		if slices.Contains(lifecycle.States(k), st) {
+			return true
+		}
+	}
+	return false
+}

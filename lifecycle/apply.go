@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/govit-cn/govit/change"
 	"github.com/govit-cn/govit/review"
@@ -16,25 +17,69 @@ func Replay(events []Event) (*Project, error) {
 		return nil, &Error{Kind: KindInvalid, Code: "history_empty", ZH: "没有事件可回放", EN: "no events to replay"}
 	}
 	p := &Project{}
+	p.reserve(events)
 	for i := range events {
-		if err := p.Apply(events[i]); err != nil {
+		if err := p.apply(events[i], true); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
+// reserve sizes the lists the events append to, so that a replay of a
+// long history does not grow them step by step. A list no event appends
+// to stays nil.
+func (p *Project) reserve(events []Event) {
+	var contracts, supervision, audits, changes, acceptances int
+	for i := range events {
+		switch events[i].Action {
+		case ActSignContract:
+			contracts++
+		case ActReportIssue, ActOrderRectification, ActSuspend, ActResume:
+			supervision++
+		case ActAudit:
+			audits++
+		case ActRequestChange:
+			changes++
+		case ActApplyAcceptance:
+			acceptances++
+		}
+	}
+	if contracts > 0 {
+		p.Contracts = make([]Contract, 0, contracts)
+	}
+	if supervision > 0 {
+		p.Supervision = make([]SupervisionRecord, 0, supervision)
+	}
+	if audits > 0 {
+		p.Audits = make([]Audit, 0, audits)
+	}
+	if changes > 0 {
+		p.Changes = make([]Change, 0, changes)
+	}
+	if acceptances > 0 {
+		p.Acceptances = make([]Acceptance, 0, acceptances)
+	}
+}
+
 // Apply folds one event into the project: the next version, a row of the
 // transition table from the current state. It does not decide again: the
 // event's record holds every outcome. On error the project is unchanged.
+//
+// Apply changes p and nothing it may share with another Project (such as
+// the engine's snapshot it was copied from): a list whose element the
+// event changes (a contract filed, a change approved) is copied first, and
+// appends go beyond what the other project sees.
 func (p *Project) Apply(e Event) error {
-	if err := p.apply(e); err != nil {
+	if err := p.apply(e, false); err != nil {
 		return err
 	}
 	return nil
 }
 
-func (p *Project) apply(e Event) *Error {
+// apply is Apply; owned says that p shares no list with any other
+// project (a replay's own fold), so that elements are changed in place.
+func (p *Project) apply(e Event, owned bool) *Error {
 	if e.Version != p.Version+1 {
 		return badHistory(e, fmt.Sprintf("版本应为 %d", p.Version+1), fmt.Sprintf("expected version %d", p.Version+1))
 	}
@@ -65,7 +110,7 @@ func (p *Project) apply(e Event) *Error {
 		return badHistory(e, msg, msg)
 	}
 	from := p.State
-	p.fold(e, rec)
+	p.fold(e, rec, owned)
 	p.State = row.Dest(from)
 	p.Version = e.Version
 	p.UpdatedAt = e.At
@@ -80,8 +125,41 @@ func badHistory(e Event, zh, en string) *Error {
 
 // decodeRecord reads an event's record into the action's record type.
 func decodeRecord(e Event) (any, error) {
+	v := newRecord(e.Action)
+	if v == nil {
+		return nil, fmt.Errorf("unknown action %q", e.Action)
+	}
+	if len(e.Payload) == 0 {
+		return v, nil
+	}
+	switch rec := v.(type) {
+	case recordReader:
+		if readRecord(e.Payload, rec) {
+			return v, nil
+		}
+		v = newRecord(e.Action)
+	case json.Unmarshaler:
+		// A type that reads itself (the declaration) is handed the value
+		// as encoding/json would hand it, once its syntax is checked,
+		// without encoding/json's own pass over the whole of it.
+		if value, ok := jsonValue(e.Payload); ok {
+			if err := rec.UnmarshalJSON(value); err != nil {
+				return nil, err
+			}
+			return v, nil
+		}
+	}
+	if err := json.Unmarshal(e.Payload, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// newRecord returns a new value of the record type of action, or nil for
+// an unknown action.
+func newRecord(action Action) any {
 	var v any
-	switch e.Action {
+	switch action {
 	case ActDeclare:
 		v = new(review.Declaration)
 	case ActWithdraw:
@@ -130,15 +208,8 @@ func decodeRecord(e Event) (any, error) {
 		v = new(TerminateContractPayload)
 	case ActComplete:
 		v = new(CompletePayload)
-	default:
-		return nil, fmt.Errorf("unknown action %q", e.Action)
 	}
-	if len(e.Payload) > 0 {
-		if err := json.Unmarshal(e.Payload, v); err != nil {
-			return nil, err
-		}
-	}
-	return v, nil
+	return v
 }
 
 // precheck reports, before anything is folded, a record that refers to
@@ -173,8 +244,9 @@ func (p *Project) precheck(rec any) string {
 	return ""
 }
 
-// fold changes the project by one event's record.
-func (p *Project) fold(e Event, rec any) {
+// fold changes the project by one event's record. Unless owned, a list
+// whose element changes is copied first (see Apply).
+func (p *Project) fold(e Event, rec any, owned bool) {
 	switch r := rec.(type) {
 	case *review.Declaration:
 		first := p.State == StateNone
@@ -229,6 +301,9 @@ func (p *Project) fold(e Event, rec any) {
 	case *BudgetPayload:
 		p.Budgeting = r
 		if n := len(p.Years); n > 0 && p.Kind == review.Operation {
+			if !owned {
+				p.Years = slices.Clone(p.Years)
+			}
 			p.Years[n-1].BudgetedAt = e.At
 		}
 	case *ApplyInitiationPayload:
@@ -246,6 +321,9 @@ func (p *Project) fold(e Event, rec any) {
 	case *SignContractPayload:
 		p.Contracts = append(p.Contracts, Contract{ContractInput: r.Contract, Declaration: p.Declarations})
 	case *ContractRef:
+		if !owned {
+			p.Contracts = slices.Clone(p.Contracts)
+		}
 		p.Contracts[p.contract(r.ContractID)].FiledAt = e.At
 	case *ReportIssuePayload:
 		p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Kind: r.Kind, Text: r.Description, At: e.At})
@@ -259,7 +337,12 @@ func (p *Project) fold(e Event, rec any) {
 		}
 		p.Changes = append(p.Changes, ch)
 	case *OpinionPayload:
-		ch := &p.Changes[p.pendingChange()]
+		i := p.pendingChange()
+		if !owned {
+			p.Changes = slices.Clone(p.Changes)
+			p.Changes[i].Approvals = slices.Clip(p.Changes[i].Approvals)
+		}
+		ch := &p.Changes[i]
 		approved := e.Action == ActApproveChange
 		ch.Approvals = append(ch.Approvals, ChangeApproval{Role: e.Role, ActorID: e.Actor.ID, Approved: approved, Opinion: r.Opinion, At: e.At})
 		switch {
@@ -274,6 +357,9 @@ func (p *Project) fold(e Event, rec any) {
 	case *ApplyAcceptancePayload:
 		p.Acceptances = append(p.Acceptances, Acceptance{ApplyAcceptancePayload: *r, AppliedAt: e.At})
 	case *AcceptPayload:
+		if !owned {
+			p.Acceptances = slices.Clone(p.Acceptances)
+		}
 		a := &p.Acceptances[len(p.Acceptances)-1]
 		a.Result = r
 		a.DecidedAt = e.At
@@ -289,6 +375,9 @@ func (p *Project) fold(e Event, rec any) {
 	case *AuditPayload:
 		p.Audits = append(p.Audits, Audit{AuditPayload: *r, ActorID: e.Actor.ID, At: e.At})
 	case *TerminateContractPayload:
+		if !owned {
+			p.Contracts = slices.Clone(p.Contracts)
+		}
 		k := &p.Contracts[p.contract(r.ContractID)]
 		k.Termination = &Termination{TerminateContractPayload: *r, Notified: []Role{RoleBDB, RoleFinance}, At: e.At}
 	}

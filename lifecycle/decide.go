@@ -99,11 +99,11 @@ func decide(rb *Rulebook, p *Project, actor Actor, action Action, payload json.R
 	if len(c.roles) == 0 {
 		return Event{}, forbidden(rb, actor, action, article)
 	}
-	candidates := m.fromState(action, p.State)
-	if len(candidates) == 0 {
+	first := m.firstFrom(action, p.State)
+	if first < 0 {
 		return Event{}, notInState(m, action, p.State, article)
 	}
-	guards := candidates[0].Guards
+	guards := m.rows[first].Guards
 	for _, g := range guards {
 		if err := c.check(g, nil); err != nil {
 			return Event{}, err
@@ -128,15 +128,16 @@ func decide(rb *Rulebook, p *Project, actor Actor, action Action, payload json.R
 		}
 	}
 	outcome := outcomeOf(p, action, rec)
-	row, ok := m.row(action, outcome, p.State)
-	if !ok {
+	i := m.rowIndex(action, outcome, p.State)
+	if i < 0 {
 		return Event{}, notInState(m, action, p.State, article)
 	}
-	if to, err := m.run.fire(row, p.State); err != nil || to != row.Dest(p.State) {
+	row := &m.rows[i]
+	if to, err := m.run.fire(*row, p.State); err != nil || to != row.Dest(p.State) {
 		return Event{}, &Error{Kind: KindRefused, Code: "transition_failed", Article: row.Article,
 			ZH: fmt.Sprintf("状态机拒绝了该步骤（%v）", err), EN: fmt.Sprintf("the state machine refused the step (%v)", err), Err: err}
 	}
-	data, err := json.Marshal(rec)
+	data, err := encodeRecord(rec)
 	if err != nil {
 		return Event{}, &Error{Kind: KindInvalid, Code: "payload_unencodable", ZH: "载荷无法编码：" + err.Error(), EN: "the payload cannot be encoded: " + err.Error(), Err: err}
 	}
@@ -331,6 +332,12 @@ func stateRule(kind review.Kind, action Action) (article, zh, en string) {
 // decodeInto reads a payload strictly into a new T.
 func decodeInto[T any](raw json.RawMessage) (*T, *Error) {
 	v := new(T)
+	if rr, ok := any(v).(recordReader); ok {
+		if readStrict(raw, rr) {
+			return v, nil
+		}
+		v = new(T)
+	}
 	if err := decodeStrict(raw, v); err != nil {
 		return nil, err
 	}

@@ -12,7 +12,9 @@
 // Operation) is the single source of truth: (*Rulebook).Table lists its
 // rows (action, outcome, from-states, to-state, roles, named guards,
 // article); Decide runs it, with github.com/looplab/fsm moving the state
-// once the roles and guards have passed; Permitted lists from it; Mermaid
+// once the roles and guards have passed (every accepted action is fired
+// through the machine, and Decide takes the state it reached); Permitted
+// lists from it; Mermaid
 // draws it (see DIAGRAM.md, kept current by a test). An action whose
 // outcome is decided by its payload (a review passed or failed, a change
 // minor or major, the last O&M contract terminated or not) has one row per

@@ -53,9 +53,10 @@ type Config struct {
 // safe for concurrent use; concurrent actions on one project are ordered
 // by the store's expected-version check.
 //
-// The projects it returns share their unchanging parts (the records of
-// reviews and payloads) with the engine's snapshots: read them, serialise
-// them, but do not modify what they point to.
+// The projects it returns share their lists (contracts, changes, …) and
+// the records of reviews and payloads with the engine's snapshots: read
+// them, serialise them, fold further events into them with Apply (which
+// copies a list before changing it), but do not modify what they point to.
 type Engine struct {
 	store   Store
 	cal     *calendar.Calendar
@@ -329,7 +330,9 @@ func (e *Engine) List(ctx context.Context, actor Actor, q Query) ([]Summary, str
 		return nil, "", err
 	}
 	if !actor.IsBureau() {
-		if !actor.Has(RoleUnit) || actor.Unit == "" {
+		// A unit sees its own projects only: asking for another unit's
+		// finds nothing, as if it had none.
+		if !actor.Has(RoleUnit) || actor.Unit == "" || (q.Unit != "" && q.Unit != actor.Unit) {
 			return nil, "", nil
 		}
 		q.Unit = actor.Unit

@@ -12,6 +12,8 @@ import (
 // checks roles and guards first, so an fsm callback never calls back into
 // the machine. Machines are pooled because an fsm.FSM carries its current
 // state; each use sets the state, fires one event and returns the machine.
+// Every accepted action is fired through the machine (Decide), so a table
+// the machine would not run cannot move a project.
 type runner struct {
 	events fsm.Events
 	pool   sync.Pool

@@ -242,6 +242,17 @@ func decodeStrict(data []byte, v any) *Error {
 	return nil
 }
 
+// readStrict reads data into v directly (see readRecord) where
+// decodeStrict would read it to the same value without error: the same
+// white space trimmed, empty or null read as {}.
+func readStrict(data []byte, v recordReader) bool {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
+		return true
+	}
+	return readRecord(data, v)
+}
+
 // decodeError explains a JSON decoding error with the field it concerns.
 func decodeError(err error) *Error {
 	var re *review.Error

@@ -75,20 +75,18 @@ func (s *snapshots) drop(id string) {
 }
 
 // clone returns a copy of the project that can be folded further without
-// touching p: the slices the fold writes into are copied and those it
-// appends to are clipped, so an append reallocates. The records the fold
-// replaces but never changes (reviews, payloads) are shared.
+// touching p. It copies no list: they are clipped, so that an append by
+// either project reallocates, and Apply copies a list before it changes
+// one of its elements. The records the fold replaces but never changes
+// (reviews, payloads) are shared too.
 func (p *Project) clone() *Project {
 	q := *p
-	q.Contracts = slices.Clone(p.Contracts)
-	q.Changes = slices.Clone(p.Changes)
-	for i := range q.Changes {
-		q.Changes[i].Approvals = slices.Clip(q.Changes[i].Approvals)
-	}
-	q.Acceptances = slices.Clone(p.Acceptances)
-	q.Years = slices.Clone(p.Years)
+	q.Years = slices.Clip(p.Years)
+	q.Contracts = slices.Clip(p.Contracts)
+	q.Changes = slices.Clip(p.Changes)
 	q.Supervision = slices.Clip(p.Supervision)
-	q.Audits = slices.Clip(p.Audits)
+	q.Acceptances = slices.Clip(p.Acceptances)
 	q.Findings = slices.Clip(p.Findings)
+	q.Audits = slices.Clip(p.Audits)
 	return &q
 }

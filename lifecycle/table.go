@@ -268,13 +268,33 @@ func compile(kind review.Kind) *machine {
 // row returns the row of action with outcome that may be taken from state
 // from, if any.
 func (m *machine) row(action Action, outcome Outcome, from State) (Transition, bool) {
-	for _, i := range m.byAction[action] {
-		t := m.rows[i]
-		if t.Outcome == outcome && slices.Contains(t.From, from) {
-			return t, true
-		}
+	if i := m.rowIndex(action, outcome, from); i >= 0 {
+		return m.rows[i], true
 	}
 	return Transition{}, false
+}
+
+// rowIndex returns the index of the row of action with outcome that may be
+// taken from state from, or -1.
+func (m *machine) rowIndex(action Action, outcome Outcome, from State) int {
+	for _, i := range m.byAction[action] {
+		if t := &m.rows[i]; t.Outcome == outcome && slices.Contains(t.From, from) {
+			return i
+		}
+	}
+	return -1
+}
+
+// firstFrom returns the index of the first row of action that may be
+// taken from state from, whatever its outcome, or -1. The rows of one
+// action from one state share their guards.
+func (m *machine) firstFrom(action Action, from State) int {
+	for _, i := range m.byAction[action] {
+		if slices.Contains(m.rows[i].From, from) {
+			return i
+		}
+	}
+	return -1
 }
 
 // fromState returns the rows of action that may be taken from state from

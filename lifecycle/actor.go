@@ -12,7 +12,7 @@ const (
 	// RoleUnit is the declaring, building or operating unit (各部门). It
 	// sees and acts on its own projects only.
 	RoleUnit Role = "unit"
-	// RoleBDB is 区大数据发展局, the lead authority: review, evaluation (第三条).
+	// RoleBDB is 区大数据发展局, the authority in charge: review, evaluation (第三条).
 	RoleBDB Role = "bdb"
 	// RoleDRC is 区发展改革委: 立项 of fixed-asset projects (第三条, 第十条).
 	RoleDRC Role = "drc"

@@ -274,32 +274,30 @@ func (e *Engine) summary(ctx context.Context, rb *Rulebook, p *Project) Summary 
 
 // Get returns the project as the actor may see it.
 func (e *Engine) Get(ctx context.Context, actor Actor, projectID string) (*Project, error) {
-	if err := ctxError(ctx); err != nil {
-		return nil, err
-	}
-	p, err := e.load(ctx, projectID)
-	if err != nil {
-		return nil, err
-	}
-	if !actor.CanSee(p) {
-		return nil, NotFoundError(projectID)
-	}
-	return p, nil
+	_, p, err := e.loadVisible(ctx, actor, projectID)
+	return p, err
 }
 
 // Events returns the project's history.
 func (e *Engine) Events(ctx context.Context, actor Actor, projectID string) ([]Event, error) {
+	events, _, err := e.loadVisible(ctx, actor, projectID)
+	return events, err
+}
+
+// loadVisible is loadBoth for an actor: a project the actor may not see
+// is not found.
+func (e *Engine) loadVisible(ctx context.Context, actor Actor, projectID string) ([]Event, *Project, error) {
 	if err := ctxError(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	events, p, err := e.loadBoth(ctx, projectID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !actor.CanSee(p) {
-		return nil, NotFoundError(projectID)
+		return nil, nil, NotFoundError(projectID)
 	}
-	return events, nil
+	return events, p, nil
 }
 
 // Permitted lists the actions the actor may take on the project now (see

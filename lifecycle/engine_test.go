@@ -135,7 +135,7 @@ func TestEngineErrors(t *testing.T) {
 
 	_, err = lifecycle.Replay(nil)
 	assert.True(t, errors.Is(err, lifecycle.ErrInvalid))
-	_, err = lifecycle.Decide(nil, nil, unitA, lifecycle.ActDeclare, nil, time.Now())
+	_, err = lifecycle.Decide(nil, nil, unitA, lifecycle.ActDeclare, nil, at(2025, time.March, 3))
 	assert.True(t, errors.Is(err, lifecycle.ErrInvalid))
 }
 
@@ -172,13 +172,37 @@ func TestApplyRefusesHistoriesOutsideTheTable(t *testing.T) {
 	assert.True(t, errors.Is(err, lifecycle.ErrInvalid), "a history starts with its declaration")
 }
 
+// countingStore counts the loads of the store it wraps.
+type countingStore struct {
+	lifecycle.Store
+	mu    sync.Mutex
+	loads int
+}
+
+func (s *countingStore) Load(ctx context.Context, projectID string) ([]lifecycle.Event, error) {
+	s.mu.Lock()
+	s.loads++
+	s.mu.Unlock()
+	return s.Store.Load(ctx, projectID)
+}
+
+// Loads is the number of loads so far.
+func (s *countingStore) Loads() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loads
+}
+
 // TestSnapshotsFollowTheStore: engines sharing a store decide on the
-// store's history even when their snapshots lag behind it, and an engine
-// with few or no snapshots answers the same.
+// store's history even when their snapshots lag behind it (a refusal or a
+// conflict on a snapshot sends the engine to the store, and a read finds
+// the store's latest version), an engine decides on its current snapshot
+// without loading, and an engine with few or no snapshots answers the
+// same.
 func TestSnapshotsFollowTheStore(t *testing.T) {
 	ctx := context.Background()
 	c := newClock(at(2025, time.March, 3))
-	store := lifecycle.NewMemoryStore()
+	store := &countingStore{Store: lifecycle.NewMemoryStore()}
 	onStore := func(snapshots int) func(*lifecycle.Config) {
 		return func(cfg *lifecycle.Config) { cfg.Store, cfg.Snapshots = store, snapshots }
 	}
@@ -187,19 +211,33 @@ func TestSnapshotsFollowTheStore(t *testing.T) {
 	small := newEngine(t, c, onStore(1), func(cfg *lifecycle.Config) { cfg.NewID = nil })
 
 	id := declare(t, a, declaration(review.Construction, false, district("100")))
+	loads := store.Loads()
 	do(t, a, id, bdb, lifecycle.ActPreliminaryReview, preliminary(true)) // a's snapshot: preliminary_passed
+	assert.Equal(t, loads, store.Loads(), "a decides on its up-to-date snapshot without loading")
 	do(t, b, id, bdb, lifecycle.ActExpertReview, expert(true, district("100")))
 	// a's snapshot lags: deliberation is refused there, allowed on the store.
+	loads = store.Loads()
 	p := do(t, a, id, gov, lifecycle.ActDeliberate, map[string]any{"approved": true})
 	assert.Equal(t, lifecycle.StateApproved, p.State)
+	assert.Greater(t, store.Loads(), loads, "a refusal on a snapshot is decided again on the store's history")
 	do(t, b, id, finance, lifecycle.ActBudget, map[string]any{"year": 2025, "type": "annual"})
 	// An action allowed in both states is decided again after the conflict.
+	loads = store.Loads()
 	_, ev, err := a.Do(ctx, id, lifecycle.AnyVersion, auditor, lifecycle.ActAudit, js(t, map[string]any{"summary": "审计"}))
 	require.NoError(t, err)
 	assert.Equal(t, int64(6), ev.Version)
+	assert.Greater(t, store.Loads(), loads, "the conflict sends a to the store")
 	got, err := a.Get(ctx, bdb, id)
 	require.NoError(t, err)
 	assert.Equal(t, lifecycle.StateBudgeted, got.State)
+	assert.Equal(t, replayed(t, b, id), got)
+	// A read from a snapshot the store has moved past is the store's.
+	do(t, b, id, auditor, lifecycle.ActAudit, map[string]any{"summary": "复查"})
+	got, err = a.Get(ctx, bdb, id)
+	require.NoError(t, err)
+	assert.Equal(t, int64(7), got.Version)
+	require.Len(t, got.Audits, 2)
+	assert.Equal(t, "复查", got.Audits[1].Summary)
 	assert.Equal(t, replayed(t, b, id), got)
 
 	other := declare(t, small, declaration(review.Construction, false, district("100")))

@@ -126,7 +126,7 @@ func constructionRows() []Transition {
 	beforeApproval := []State{StateDeclared, StateReturned, StatePreliminaryPassed, StateExpertPassed, StateRedeclarationRequired}
 	all := constructionStates()
 	open := without(all, StateRejected, StateEvaluated, StateWithdrawn)
-	return []Transition{
+	return slices.Concat([]Transition{
 		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired}, To: StateDeclared,
 			Guards: []string{GuardNotClassified, GuardInScope, GuardDeclarationValid, GuardSameProject}, Article: "第六条"},
 		{Action: ActPreliminaryReview, Outcome: OutcomePassed, From: []State{StateDeclared}, To: StatePreliminaryPassed,
@@ -159,14 +159,7 @@ func constructionRows() []Transition {
 		{Action: ActOrderRectification, From: []State{StateImplementing}, To: StateRectifying, Article: "第十三条"},
 		{Action: ActSuspend, From: []State{StateImplementing, StateRectifying}, To: StateSuspended, Article: "第十三条"},
 		{Action: ActResume, From: []State{StateRectifying, StateSuspended}, To: StateImplementing, Article: "第十三条"},
-		{Action: ActRequestChange, Outcome: OutcomeMinor, From: changeStates, Stay: true,
-			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（一）项"},
-		{Action: ActRequestChange, Outcome: OutcomeMajor, From: changeStates, To: StateRedeclarationRequired,
-			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（二）项"},
-		{Action: ActApproveChange, From: changeStates, Stay: true,
-			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
-		{Action: ActRejectChange, From: changeStates, Stay: true,
-			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+	}, changeRows(changeStates), []Transition{
 		{Action: ActApplyAcceptance, From: []State{StateImplementing}, To: StateAcceptanceApplied,
 			Guards: []string{GuardNoChangePending, GuardAcceptancePrerequisites}, Article: "第十四条"},
 		{Action: ActAccept, Outcome: OutcomePassed, From: []State{StateAcceptanceApplied}, To: StateAccepted, Article: "第十四条"},
@@ -177,14 +170,14 @@ func constructionRows() []Transition {
 		{Action: ActEvaluate, From: []State{StateArchived}, To: StateEvaluated, Article: "第十七条"},
 		{Action: ActAudit, From: all, Stay: true, Guards: []string{GuardEverApproved}, Article: "第十六条"},
 		{Action: ActWithdraw, From: beforeApproval, To: StateWithdrawn, Article: "第六条"},
-	}
+	})
 }
 
 func operationRows() []Transition {
 	changeStates := operationChangeStates()
 	all := operationStates()
 	open := without(all, StateWithdrawn)
-	return []Transition{
+	return slices.Concat([]Transition{
 		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired, StateOperating, StateTerminated, StateCompleted},
 			To: StateDeclared, Guards: []string{GuardNotClassified, GuardInScope, GuardDeclarationValid, GuardSameProject, GuardBudgetYear},
 			Article: "第五条"},
@@ -198,14 +191,7 @@ func operationRows() []Transition {
 		{Action: ActSignContract, From: []State{StateBudgeted, StateProcuring, StateOperating}, To: StateOperating,
 			Guards: []string{GuardApprovedAndBudgeted, GuardNoChangePending, GuardContractValid, GuardWithinInvestment}, Article: "第十八条"},
 		{Action: ActFileContract, From: open, Stay: true, Guards: []string{GuardContractUnfiled}, Article: "第十二条"},
-		{Action: ActRequestChange, Outcome: OutcomeMinor, From: changeStates, Stay: true,
-			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（一）项"},
-		{Action: ActRequestChange, Outcome: OutcomeMajor, From: changeStates, To: StateRedeclarationRequired,
-			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（二）项"},
-		{Action: ActApproveChange, From: changeStates, Stay: true,
-			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
-		{Action: ActRejectChange, From: changeStates, Stay: true,
-			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+	}, changeRows(changeStates), []Transition{
 		{Action: ActTerminateContract, Outcome: OutcomeRemaining, From: []State{StateOperating}, Stay: true,
 			Guards: []string{GuardActiveContract, GuardWrittenReason}, Article: "第十三条"},
 		{Action: ActTerminateContract, Outcome: OutcomeLast, From: []State{StateOperating}, To: StateTerminated,
@@ -215,6 +201,23 @@ func operationRows() []Transition {
 		{Action: ActAudit, From: all, Stay: true, Guards: []string{GuardEverApproved}, Article: "第十六条"},
 		{Action: ActWithdraw, From: []State{StateDeclared, StateReturned, StateOMEvaluated, StateRedeclarationRequired},
 			To: StateWithdrawn, Article: "第五条"},
+	})
+}
+
+// changeRows are the rows of the change procedure of 第十一条, the same in
+// both tables: a request is assessed, a minor change (第十一条第（一）项)
+// waits for its approvers, a major one (第十一条第（二）项) requires a new
+// declaration; each approver approves or rejects a pending change.
+func changeRows(changeStates []State) []Transition {
+	return []Transition{
+		{Action: ActRequestChange, Outcome: OutcomeMinor, From: changeStates, Stay: true,
+			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（一）项"},
+		{Action: ActRequestChange, Outcome: OutcomeMajor, From: changeStates, To: StateRedeclarationRequired,
+			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（二）项"},
+		{Action: ActApproveChange, From: changeStates, Stay: true,
+			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+		{Action: ActRejectChange, From: changeStates, Stay: true,
+			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
 	}
 }
 

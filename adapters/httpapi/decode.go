@@ -57,20 +57,63 @@ func malformedJSON(err error) *Problem {
 		"the request body is not valid JSON"+where+": "+err.Error())
 }
 
-// checkJSON verifies that body holds exactly one JSON value.
+// checkJSON verifies that body holds exactly one JSON value, with no NUL
+// character in its strings.
 func checkJSON(body []byte) *Problem {
+	_, p := parseJSON(body, "")
+	return p
+}
+
+// parseJSON parses body, which must hold exactly one JSON value, as
+// json.Unmarshal into any would (numbers kept as json.Number). Malformed
+// JSON, and a string holding U+0000 (which no field takes and PostgreSQL
+// cannot store), are 400 problems; prefix is the value's JSON path.
+func parseJSON(body []byte, prefix string) (any, *Problem) {
 	dec := json.NewDecoder(bytes.NewReader(body))
-	var v json.RawMessage
+	dec.UseNumber()
+	var v any
 	if err := dec.Decode(&v); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return malformedJSON(err)
+		return nil, malformedJSON(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return malformedJSON(errors.New("unexpected data after the JSON value"))
+		return nil, malformedJSON(errors.New("unexpected data after the JSON value"))
 	}
-	return nil
+	if fs := nulStrings(v, prefix); len(fs) > 0 {
+		return nil, &Problem{Status: http.StatusBadRequest, Code: "invalid_character",
+			ZH: fs[0].ZH, EN: fs[0].EN, Errors: fs}
+	}
+	return v, nil
+}
+
+// nulStrings finds the strings (member names included) of a parsed JSON
+// value that hold U+0000, each named by its JSON path.
+func nulStrings(v any, path string) []FieldError {
+	var out []FieldError
+	switch v := v.(type) {
+	case string:
+		if strings.ContainsRune(v, 0) {
+			out = append(out, FieldError{Field: path, Code: "invalid_character",
+				ZH: fmt.Sprintf("%s 含有 NUL 字符（U+0000）", orBody(path)),
+				EN: fmt.Sprintf("%s holds a NUL character (U+0000)", orBody(path))})
+		}
+	case []any:
+		for i, e := range v {
+			out = append(out, nulStrings(e, path+"["+strconv.Itoa(i)+"]")...)
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			p := fieldPath(path, k)
+			if strings.ContainsRune(k, 0) {
+				out = append(out, nulStrings(k, p)...)
+				continue
+			}
+			out = append(out, nulStrings(v[k], p)...)
+		}
+	}
+	return out
 }
 
 // objectKeys reads body as a JSON object into its members; anything else
@@ -205,21 +248,13 @@ func unknownProblem(fs []FieldError) *Problem {
 }
 
 // decodeInto decodes one JSON value into v after checking it for unknown
-// members; prefix is the value's JSON path, prepended to the fields named
+// members and NUL characters; prefix is the value's JSON path, prepended to the fields named
 // by errors. Malformed JSON (including data after the value) is a 400
 // problem too.
 func decodeInto(raw []byte, v any, prefix string, open map[reflect.Type][]string) *Problem {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var generic any
-	if err := dec.Decode(&generic); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
-		}
-		return malformedJSON(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return malformedJSON(errors.New("unexpected data after the JSON value"))
+	generic, p := parseJSON(raw, prefix)
+	if p != nil {
+		return p
 	}
 	if fs := unknownFields(generic, reflect.TypeOf(v), prefix, open); len(fs) > 0 {
 		return unknownProblem(fs)

@@ -58,9 +58,9 @@
 // (stable, snake_case), article, zh, en, guard and errors (the field
 // errors: field, code, article, zh, en). One table maps refusals to status:
 //
-//	400  malformed input: bad JSON, an unknown or mistyped field, a bad date or
-//	     query parameter, an unknown action (lifecycle.KindInvalid); errors
-//	     names each field
+//	400  malformed input: bad JSON, a NUL character in a string, an unknown
+//	     or mistyped field, a bad date, query parameter or page cursor, an
+//	     unknown action (lifecycle.KindInvalid); errors names each field
 //	401  no valid bearer token (WWW-Authenticate: Bearer)
 //	403  the caller's roles may not take the action (lifecycle.KindForbidden)
 //	404  no such project, or one the caller's unit may not see: the two

@@ -160,26 +160,16 @@ func replayable(status int) bool {
 	return status < 500
 }
 
-// recorder passes a response through while keeping a copy of it.
+// recorder passes a response through while keeping a copy of it: the
+// status (as statusWriter does) and the body.
 type recorder struct {
-	http.ResponseWriter
-	status int
-	body   bytes.Buffer
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
+	statusWriter
+	body bytes.Buffer
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
 	r.body.Write(b)
-	return r.ResponseWriter.Write(b)
+	return r.statusWriter.Write(b)
 }
 
 // replayHeaders are the response headers a replay repeats.

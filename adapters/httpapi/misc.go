@@ -234,7 +234,7 @@ func (s *Server) listObligations(w http.ResponseWriter, r *http.Request, actor l
 			q.DueBefore = dueBefore
 		}
 	}
-	page, next, err := s.list(r, actor, q)
+	page, next, err := s.engine.List(r.Context(), actor, q)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/govit-cn/govit/calendar"
 	"github.com/govit-cn/govit/lifecycle"
@@ -262,7 +263,7 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, actor life
 	if overdue {
 		q.DueBefore = s.today()
 	}
-	page, next, err := s.list(r, actor, q)
+	page, next, err := s.engine.List(r.Context(), actor, q)
 	if err != nil {
 		return err
 	}
@@ -271,16 +272,6 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request, actor life
 	}
 	writeJSON(w, http.StatusOK, listJSON{Items: page, NextCursor: next})
 	return nil
-}
-
-// list runs a query as actor. A unit sees only its own projects: asking
-// for another unit's finds none (the engine would answer with the unit's
-// own).
-func (s *Server) list(r *http.Request, actor lifecycle.Actor, q lifecycle.Query) ([]lifecycle.Summary, string, error) {
-	if !actor.IsBureau() && q.Unit != "" && q.Unit != actor.Unit {
-		return nil, "", nil
-	}
-	return s.engine.List(r.Context(), actor, q)
 }
 
 type listJSON struct {
@@ -293,6 +284,10 @@ type listJSON struct {
 func (s *Server) query(r *http.Request) (lifecycle.Query, *Problem) {
 	v := r.URL.Query()
 	q := lifecycle.Query{Unit: v.Get("unit"), After: v.Get("cursor")}
+	if !utf8.ValidString(q.After) || strings.ContainsRune(q.After, 0) {
+		// A cursor is a next_cursor this server gave, always UTF-8.
+		return q, badParam("cursor", "须是上一页返回的 next_cursor", "must be the next_cursor of the previous page")
+	}
 	if st := v.Get("state"); st != "" {
 		if !knownState(lifecycle.State(st)) {
 			return q, badParam("state", fmt.Sprintf("未知的状态 %q", st), fmt.Sprintf("unknown state %q", st))

@@ -49,7 +49,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, actor lifecy
 		_, _ = w.Write(stored.body)
 		return nil
 	}
-	rec := &recorder{ResponseWriter: w}
+	rec := &recorder{statusWriter: statusWriter{ResponseWriter: w}}
 	keep := false
 	defer func() {
 		var header http.Header

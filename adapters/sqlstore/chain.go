@@ -162,11 +162,13 @@ const (
 
 // Break is the first place where a chain does not verify.
 type Break struct {
+	// ProjectID is the project whose chain breaks.
 	ProjectID string `json:"project_id"`
 	// Version is the version where the chain breaks: the edited row's,
 	// or the missing one's.
-	Version int64  `json:"version"`
-	Reason  Reason `json:"reason"`
+	Version int64 `json:"version"`
+	// Reason says how it breaks.
+	Reason Reason `json:"reason"`
 	// Seq is the row's global sequence number (0 when the row is missing).
 	Seq int64 `json:"seq,omitempty"`
 	// Expected is the hash the row should have, recomputed from the
@@ -222,6 +224,9 @@ func (r VerifyReport) OK() bool { return r.Break == nil }
 // lifecycle.ErrNotFound.
 func (s *Store) Verify(ctx context.Context, projectID string) (VerifyReport, error) {
 	var rep VerifyReport
+	if !storable(projectID) {
+		return rep, lifecycle.NotFoundError(projectID)
+	}
 	proj, err := s.projectionVersions(ctx, projectID)
 	if err != nil {
 		return rep, err

@@ -41,11 +41,13 @@ const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 // sqlitePragmas are the pragmas a SQLite DSN gets unless it sets them
 // itself (see the package documentation).
-var sqlitePragmas = []struct{ name, value string }{
-	{"busy_timeout", "10000"},
-	{"journal_mode", "WAL"},
-	{"synchronous", "FULL"},
-	{"foreign_keys", "1"},
+func sqlitePragmas() []struct{ name, value string } {
+	return []struct{ name, value string }{
+		{"busy_timeout", "10000"},
+		{"journal_mode", "WAL"},
+		{"synchronous", "FULL"},
+		{"foreign_keys", "1"},
+	}
 }
 
 // dialectOf decides the dialect of a DSN: postgres:// and postgresql://
@@ -86,7 +88,7 @@ func sqliteDSN(dsn string) (string, error) {
 		name, _, _ = strings.Cut(name, "=")
 		set[strings.TrimSpace(name)] = true
 	}
-	for _, p := range sqlitePragmas {
+	for _, p := range sqlitePragmas() {
 		if !set[p.name] {
 			q.Add("_pragma", p.name+"("+p.value+")")
 		}

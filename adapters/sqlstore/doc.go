@@ -71,6 +71,12 @@
 // fixed-width UTC text (2006-01-02T15:04:05.000000Z) on SQLite, so that
 // they sort as they compare, and as timestamptz on PostgreSQL.
 //
+// Text is what both databases can keep: UTF-8 without NUL (PostgreSQL
+// refuses anything else). An append with other text is refused with
+// lifecycle.ErrInvalid (code unstorable_text) before it reaches the
+// database; an ID or filter with such text finds nothing, and a List
+// cursor that is not UTF-8 is lifecycle.ErrInvalid (code invalid_cursor).
+//
 // # Hash chain
 //
 // Each project's events form a hash chain. The hash of version n is

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -171,6 +172,11 @@ func (s *Store) Load(ctx context.Context, projectID string) ([]lifecycle.Event, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if !storable(projectID) {
+		// No stored project has such an ID, and PostgreSQL would refuse
+		// the query rather than find nothing.
+		return nil, lifecycle.NotFoundError(projectID)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE project_id = $1 ORDER BY version`, projectID)
 	if err != nil {
 		return nil, s.fail(ctx, "load", err)
@@ -215,6 +221,9 @@ func (s *Store) Append(ctx context.Context, expected int64, events []lifecycle.E
 		return nil, err
 	}
 	id := events[0].ProjectID
+	if err := s.checkText(events, summary); err != nil {
+		return nil, err
+	}
 	rs := make([]row, len(events))
 	for i, e := range events {
 		r, err := rowOf(e)
@@ -318,6 +327,53 @@ func (s *Store) appendTx(ctx context.Context, expected int64, rs []row, sum life
 	return tx.Commit()
 }
 
+// storable reports whether s can be kept as text by both databases:
+// valid UTF-8 without NUL (PostgreSQL refuses anything else).
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// cursorText is the List cursor as a query argument. Stored IDs never hold
+// NUL, and IDs are ordered by bytes, so "after a\x00b" is "after a": the
+// cursor is cut at its first NUL. A cursor that is not UTF-8 is refused.
+func cursorText(after string) (string, bool) {
+	after, _, _ = strings.Cut(after, "\x00")
+	return after, utf8.ValidString(after)
+}
+
+func invalidCursor() error {
+	return &lifecycle.Error{
+		Kind: lifecycle.KindInvalid, Code: "invalid_cursor",
+		ZH: "分页游标无效：须是上一页返回的 next_cursor",
+		EN: "the page cursor is invalid: it must be the next_cursor of the previous page",
+	}
+}
+
+// checkText refuses an append whose text the database cannot keep (NUL,
+// or bytes that are not UTF-8), so that it is an invalid request rather
+// than a failure of the store. It names the first such field.
+func (s *Store) checkText(events []lifecycle.Event, sum lifecycle.Summary) error {
+	type text struct{ name, value string }
+	fields := []text{
+		{"name", sum.Name}, {"unit", sum.Unit}, {"kind", sum.Kind},
+		{"state", string(sum.State)}, {"next_duty", sum.NextDuty},
+	}
+	for _, e := range events {
+		fields = append(fields, text{"project_id", e.ProjectID}, text{"action", string(e.Action)},
+			text{"actor.id", e.Actor.ID}, text{"actor.unit", e.Actor.Unit}, text{"article", e.Article})
+	}
+	for _, f := range fields {
+		if !storable(f.value) {
+			return &lifecycle.Error{
+				Kind: lifecycle.KindInvalid, Code: "unstorable_text",
+				ZH: fmt.Sprintf("%s 含有无法保存的字符（NUL 或非 UTF-8 字节）", f.name),
+				EN: fmt.Sprintf("%s holds characters that cannot be stored (NUL or bytes that are not UTF-8)", f.name),
+			}
+		}
+	}
+	return nil
+}
+
 // amount is the exact decimal text of d, never a float.
 func amount(d decimal.Decimal) string { return d.String() }
 
@@ -338,13 +394,21 @@ func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summar
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}
+	if !storable(q.Unit) || !storable(string(q.State)) || !storable(q.Kind) {
+		// No stored project matches a filter that cannot be stored.
+		return nil, "", nil
+	}
+	after, ok := cursorText(q.After)
+	if !ok {
+		return nil, "", invalidCursor()
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = lifecycle.DefaultListLimit
 	}
 	var (
 		where = []string{"project_id > $1"}
-		args  = []any{q.After}
+		args  = []any{after}
 	)
 	add := func(cond string, v any) {
 		args = append(args, v)

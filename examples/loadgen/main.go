@@ -19,8 +19,9 @@
 //	           token with the unit role is used
 //	-clients   comma-separated client counts (1,16,64)
 //	-duration  time per client count (10s; at most 2m)
-//	-max       action limit per client count (200000)
-//	-warmup    actions before each measurement, not counted (200)
+//	-max       action limit per client count (200000; at most 10000000)
+//	-warmup    actions before each measurement, not counted (200; at most
+//	           10000, and within -duration)
 package main
 
 import (
@@ -58,6 +59,8 @@ func main() {
 const (
 	maxDuration = 2 * time.Minute
 	maxClients  = 256
+	maxActions  = 10_000_000
+	maxWarmup   = 10_000
 )
 
 // tokenEntry is an entry of the server's tokens file.
@@ -95,8 +98,11 @@ func parseArgs(args []string, out io.Writer) (config, error) {
 	if c.duration <= 0 || c.duration > maxDuration {
 		return c, fmt.Errorf("-duration must be in (0, %s]", maxDuration)
 	}
-	if c.max <= 0 || c.warmup < 0 {
-		return c, errors.New("-max must be positive and -warmup not negative")
+	if c.max <= 0 || c.max > maxActions {
+		return c, fmt.Errorf("-max must be in [1, %d]", maxActions)
+	}
+	if c.warmup < 0 || c.warmup > maxWarmup {
+		return c, fmt.Errorf("-warmup must be in [0, %d]", maxWarmup)
 	}
 	base, err := loopbackBase(*addr)
 	if err != nil {
@@ -128,6 +134,19 @@ func parseArgs(args []string, out io.Writer) (config, error) {
 		return c, fmt.Errorf("%s: no token with the unit role", *tokens)
 	}
 	return c, nil
+}
+
+// loopbackOnly refuses a connection to anything but a loopback address,
+// whatever a host name resolved to.
+func loopbackOnly(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("loadgen connects only to the loopback interface, not %s", address)
+	}
+	return nil
 }
 
 // loopbackBase checks that addr is an http URL of a loopback host and
@@ -196,14 +215,22 @@ func (r result) percentile(p float64) time.Duration {
 // measure runs n clients until the duration or the action limit is
 // reached.
 func measure(ctx context.Context, c config, n int) (result, error) {
-	tr := &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n, IdleConnTimeout: 30 * time.Second}
+	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: loopbackOnly}
+	tr := &http.Transport{DialContext: dialer.DialContext, MaxIdleConns: n, MaxIdleConnsPerHost: n, IdleConnTimeout: 30 * time.Second}
 	defer tr.CloseIdleConnections()
-	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	cl := client{http: hc, base: c.base, token: c.token, body: declarationBody(c.unit)}
 
-	// Warm up: connections, the server's caches, the store's pages.
-	for i := 0; i < c.warmup; i += 2 {
-		bad, err := cl.cycle(ctx, nil)
+	// Warm up: connections, the server's caches, the store's pages. The
+	// warm-up is bounded by the duration too.
+	wctx, wcancel := context.WithTimeout(ctx, c.duration)
+	defer wcancel()
+	for i := 0; i < c.warmup && wctx.Err() == nil; i += 2 {
+		bad, err := cl.cycle(wctx, nil)
+		if err != nil && wctx.Err() != nil && ctx.Err() == nil {
+			break // the warm-up's time is up; measure anyway
+		}
 		if err != nil {
 			return result{}, fmt.Errorf("warm-up: %w", err)
 		}

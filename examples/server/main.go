@@ -100,7 +100,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	postgres := strings.HasPrefix(*dsn, "postgres://") || strings.HasPrefix(*dsn, "postgresql://")
+	// The scheme decides, case-insensitively, as in sqlstore.Open.
+	scheme, _, _ := strings.Cut(strings.ToLower(*dsn), "://")
+	postgres := scheme == "postgres" || scheme == "postgresql"
 	if *tokensPath == "" {
 		*tokensPath = tokensFileName
 		if !postgres {

@@ -53,10 +53,9 @@ type Config struct {
 // safe for concurrent use; concurrent actions on one project are ordered
 // by the store's expected-version check.
 //
-// The projects it returns share their lists (contracts, changes, …) and
-// the records of reviews and payloads with the engine's snapshots: read
-// them, serialise them, fold further events into them with Apply (which
-// copies a list before changing it), but do not modify what they point to.
+// Every project it returns is the caller's own: it shares no memory with
+// the engine's snapshots or with other callers' projects, so it may be
+// changed freely without affecting the engine.
 type Engine struct {
 	store   Store
 	cal     *calendar.Calendar
@@ -66,6 +65,7 @@ type Engine struct {
 	newID   func() string
 	onEvent func(ctx context.Context, e Event, s Summary)
 	snaps   *snapshots
+	copy    copier
 }
 
 // New builds an Engine from cfg.
@@ -147,7 +147,7 @@ func (e *Engine) Declare(ctx context.Context, actor Actor, d review.Declaration)
 	if _, err := e.commit(ctx, rb, p, ev); err != nil {
 		return nil, err
 	}
-	return p, nil
+	return e.own(p), nil
 }
 
 // checkParent checks the earlier phase a declaration names (第八条).
@@ -194,7 +194,7 @@ func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64
 		q, ev, err := e.do(ctx, p, expectedVersion, actor, action, payload)
 		switch KindOf(err) {
 		case "":
-			return q, ev, nil
+			return e.own(q), ev, nil
 		case KindUnavailable:
 			return nil, Event{}, err
 		case KindConflict:
@@ -205,7 +205,11 @@ func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64
 	if err != nil {
 		return nil, Event{}, err
 	}
-	return e.do(ctx, p, expectedVersion, actor, action, payload)
+	q, ev, err := e.do(ctx, p, expectedVersion, actor, action, payload)
+	if err != nil {
+		return nil, Event{}, err
+	}
+	return e.own(q), ev, nil
 }
 
 // do decides the action on p, as loaded, and commits it.
@@ -275,7 +279,20 @@ func (e *Engine) summary(ctx context.Context, rb *Rulebook, p *Project) Summary 
 // Get returns the project as the actor may see it.
 func (e *Engine) Get(ctx context.Context, actor Actor, projectID string) (*Project, error) {
 	_, p, err := e.loadVisible(ctx, actor, projectID)
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	return e.own(p), nil
+}
+
+// own returns a copy of p for a caller to keep: the engine's snapshots
+// share lists with the projects folded from them (copy-on-write, enough
+// for Apply), and a caller may write anywhere in what it is given.
+func (e *Engine) own(p *Project) *Project {
+	if e.snaps == nil {
+		return p // folded from the store for this call alone
+	}
+	return e.copy.project(p)
 }
 
 // Events returns the project's history.

@@ -12,8 +12,8 @@ import (
 	"github.com/govit-cn/govit/lifecycle"
 )
 
-// TestProjectsFromTheEngineAreIndependent: the engine's snapshot shares
-// its lists with the projects it returns, without copying them. Folding
+// TestProjectsFromTheEngineAreIndependent: the projects the engine returns
+// share nothing with its snapshot or with each other. Folding
 // more events into returned projects, every kind of change to a listed
 // element included (a contract filed, a change approved), changes neither
 // the snapshot nor another project returned from it.
@@ -105,4 +105,41 @@ func TestProjectsFromTheEngineAreIndependent(t *testing.T) {
 	got, err = e.Get(ctx, bdb, id)
 	require.NoError(t, err)
 	assert.Equal(t, replayed(t, e, id), got)
+}
+
+// TestChangingAReturnedProjectLeavesTheEngineAlone: an embedder that
+// writes into a project it was given (a contract, a change, a record, the
+// declaration) changes neither the engine's next answer nor its decisions.
+func TestChangingAReturnedProjectLeavesTheEngineAlone(t *testing.T) {
+	ctx := context.Background()
+	c := newClock(at(2025, time.March, 3))
+	e := newEngine(t, c)
+	id := approvedProject(t, e)
+	do(t, e, id, unitA, lifecycle.ActSignContract, contract("HT-1", "1", "2025-03-03", false))
+	last := do(t, e, id, unitA, lifecycle.ActRequestChange, changeOf("1"))
+	want := replayed(t, e, id)
+
+	got, err := e.Get(ctx, bdb, id)
+	require.NoError(t, err)
+	for _, p := range []*lifecycle.Project{last, got} {
+		p.Contracts[0].FiledAt = at(2025, time.March, 3)
+		p.Contracts[0].ID = "篡改"
+		p.Changes[0].Status = lifecycle.ChangeApproved
+		p.Changes[0].Approvers[0] = lifecycle.RoleAudit
+		p.Changes[0].Decision[0] = 'x'
+		p.Declaration.Name = "篡改"
+		p.Preliminary.Result.Passed = false
+		p.Approved = p.Approved.With("district", p.Approved.District.Add(p.Approved.District))
+		p.State = lifecycle.StateArchived
+	}
+	again, err := e.Get(ctx, bdb, id)
+	require.NoError(t, err)
+	assert.Equal(t, want, again)
+	// The engine still decides on the true state: the contract is unfiled
+	// and the change awaits bdb.
+	do(t, e, id, unitA, lifecycle.ActFileContract, map[string]any{"contract_id": "HT-1"})
+	do(t, e, id, bdb, lifecycle.ActApproveChange, map[string]any{"opinion": "同意"})
+	final, err := e.Get(ctx, bdb, id)
+	require.NoError(t, err)
+	assert.Equal(t, replayed(t, e, id), final)
 }

@@ -53,6 +53,10 @@ const (
 	// CodeRequestMalformed: the request is not a JSON object of the
 	// expected shape.
 	CodeRequestMalformed = "change_request_malformed"
+	// CodeFieldUnknown: a key a change request or line item does not have
+	// (a misspelt "reason" or "replaces" would otherwise be lost silently
+	// from a written request, 第十一条).
+	CodeFieldUnknown = "change_field_unknown"
 	// CodeSourceUnknown: a funding source that is not one of the four of
 	// 附件1.
 	CodeSourceUnknown = "change_source_unknown"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -271,7 +272,7 @@ func (r *Request) UnmarshalJSON(data []byte) error {
 		return errorOf([]review.Finding{malformed(CodeRequestMalformed, "",
 			"变更申请须是包含 reason 与 items 的 JSON 对象", "a change request must be a JSON object with reason and items")})
 	}
-	var fs []review.Finding
+	fs := unknownKeys(data, "", "reason", "items")
 	reason, ok := decodeString(raw.Reason)
 	if !ok {
 		fs = append(fs, malformed(CodeRequestMalformed, "reason", "reason 须是字符串", "reason must be a string"))
@@ -320,7 +321,7 @@ func decodeItem(data []byte, prefix string) (LineItem, []review.Finding) {
 			"a line item must be a JSON object (item, source, old, new, replaces)")}
 	}
 	var it LineItem
-	var fs []review.Finding
+	fs := unknownKeys(data, prefix, "item", "source", "old", "new", "replaces")
 	for _, s := range []struct {
 		name string
 		raw  json.RawMessage
@@ -409,4 +410,33 @@ func amountMalformed(field string, raw json.RawMessage) review.Finding {
 		ZH: fmt.Sprintf("%s 不是以万元计的十进制金额：%s", field, string(shown)),
 		EN: fmt.Sprintf("%s is not a decimal amount in 万元: %s", field, string(shown)),
 	}
+}
+
+// unknownKeys reports each key of the JSON object data that is not one of
+// known, in sorted order, naming it under prefix. data is known to be an
+// object; a request is written (第十一条), so a key the reader would drop
+// is refused rather than lost.
+func unknownKeys(data []byte, prefix string, known ...string) []review.Finding {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(data, &obj) != nil {
+		return nil
+	}
+	var extra []string
+	for k := range obj {
+		if !slices.Contains(known, k) {
+			extra = append(extra, k)
+		}
+	}
+	slices.Sort(extra)
+	fs := make([]review.Finding, 0, len(extra))
+	for _, k := range extra {
+		field := k
+		if prefix != "" {
+			field = prefix + "." + k
+		}
+		fs = append(fs, malformed(CodeFieldUnknown, field,
+			fmt.Sprintf("变更申请没有字段 %s（可用字段：%s）", field, strings.Join(known, "、")),
+			fmt.Sprintf("a change request has no field %s (fields: %s)", field, strings.Join(known, ", "))))
+	}
+	return fs
 }

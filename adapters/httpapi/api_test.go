@@ -444,6 +444,16 @@ func TestAssessChange(t *testing.T) {
 		r := h.send(req{method: "POST", path: "/v1/changes/assess", token: asBDB, body: obj{"base": base, "request": item("0", "1"), "approved": true}, mode: malformed})
 		p := assertProblem(t, r, 400, "unknown_field")
 		assert.Equal(t, []string{"approved"}, fieldsOf(p))
+		bad := item("0", "1")
+		bad["urgent"] = true
+		bad["items"].([]obj)[0]["note"] = "x"
+		r = h.send(req{method: "POST", path: "/v1/changes/assess", token: asBDB, body: obj{"base": base, "request": bad}, mode: malformed})
+		p = assertProblem(t, r, 400, "invalid_input")
+		assert.ElementsMatch(t, []string{"request.items[0].note", "request.urgent"}, fieldsOf(p), "inside the change request too")
+		for _, e := range p.Errors {
+			assert.Equal(t, change.CodeFieldUnknown, e.Code, "the change package refuses its unknown members (第十一条)")
+			assert.Equal(t, change.Article, e.Article)
+		}
 		r = h.send(req{method: "POST", path: "/v1/changes/assess", token: asBDB, body: obj{"base": base}, mode: malformed})
 		p = assertProblem(t, r, 400, "field_required")
 		assert.Equal(t, []string{"request"}, fieldsOf(p))

@@ -101,7 +101,8 @@ func TestStatus400MalformedInput(t *testing.T) {
 		}
 	})
 	t.Run("action payload with an unknown field", func(t *testing.T) {
-		r := h.act(id, "withdraw", asUnitA, tag, obj{"reason": "重复", "reasn": "x"})
+		r := h.send(req{method: "POST", path: "/v1/projects/" + id + "/actions/withdraw", token: asUnitA, body: obj{"reason": "重复", "reasn": "x"},
+			header: map[string]string{"If-Match": tag}, mode: malformed})
 		p := assertProblem(t, r, 400, "payload_unknown_field")
 		assert.Equal(t, []string{"reasn"}, fieldsOf(p))
 	})

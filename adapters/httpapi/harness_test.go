@@ -123,7 +123,7 @@ func newHarness(t testing.TB, store lifecycle.Store, opts ...harnessOption) *har
 	require.NoError(t, err)
 	return &harness{
 		t: t, srv: srv, api: api, engine: eng, now: clk,
-		client: &http.Client{Transport: &validating{t: t, router: router, next: http.DefaultTransport}},
+		client: &http.Client{Transport: &validating{t: t, router: router, payloads: actionPayloadSchemas(t, doc), next: http.DefaultTransport}},
 	}
 }
 
@@ -144,11 +144,14 @@ const (
 type specModeKey struct{}
 
 // validating is a RoundTripper that checks every request and response
-// against the OpenAPI document.
+// against the OpenAPI document, and an action's request body also against
+// its action's own schema (x-action-payloads), which the single path of
+// the actions cannot select.
 type validating struct {
-	t      testing.TB
-	router routers.Router
-	next   http.RoundTripper
+	t        testing.TB
+	router   routers.Router
+	payloads map[lifecycle.Action]*openapi3.Schema
+	next     http.RoundTripper
 }
 
 func (v *validating) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -190,6 +193,11 @@ func (v *validating) RoundTrip(req *http.Request) (*http.Response, error) {
 		vin.Request = vreq
 		if err := openapi3filter.ValidateRequest(req.Context(), &vin); err != nil {
 			v.t.Errorf("%s %s: request does not conform to the OpenAPI document: %v", req.Method, req.URL.Path, err)
+		}
+		if route.Operation.OperationID == "takeAction" {
+			if err := validatePayload(v.payloads, lifecycle.Action(params["action"]), reqBody); err != nil {
+				v.t.Errorf("%s %s: the payload does not conform to its action's schema: %v", req.Method, req.URL.Path, err)
+			}
 		}
 	}
 	req.Body = io.NopCloser(bytes.NewReader(reqBody))

@@ -430,3 +430,56 @@ func ctxCause(err error) *Error {
 	}
 	return nil
 }
+
+// Overlaps reports the existing projects whose declaration in force is so
+// similar to d that they may be the same investment twice (第四条 避免重复
+// 投资、重复建设), by review.Overlaps. It is advisory: each finding is a
+// warning for the reviewer, never a refusal, and d is neither checked nor
+// stored.
+//
+// The projects compared are those the actor may see, as List shows them (a
+// unit its own, a bureau every unit's). Withdrawn and rejected projects are
+// left out, as they will not be built; a returned project, or one that
+// must be declared again, is still compared, as its unit may yet go on
+// with it. The project whose ID is d.ID, and phases of the same phased
+// project (第八条), are not compared. Each finding names the existing
+// project by name and ID.
+//
+// Its cost grows with the number of visible projects: it walks every page
+// of the list and loads each project (from the engine's snapshot when it
+// is current). The context is checked before each load.
+func (e *Engine) Overlaps(ctx context.Context, actor Actor, d review.Declaration) ([]review.Finding, error) {
+	var existing []review.Declaration
+	q := Query{}
+	for {
+		page, next, err := e.List(ctx, actor, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range page {
+			if s.ProjectID == d.ID && d.ID != "" {
+				continue
+			}
+			if s.State == StateWithdrawn || s.State == StateRejected {
+				continue
+			}
+			if err := ctxError(ctx); err != nil {
+				return nil, err
+			}
+			p, err := e.load(ctx, s.ProjectID)
+			if err != nil {
+				return nil, err
+			}
+			if !actor.CanSee(p) || p.State == StateWithdrawn || p.State == StateRejected {
+				continue
+			}
+			decl := p.Declaration
+			decl.ID = p.ID
+			existing = append(existing, decl)
+		}
+		if next == "" {
+			return review.Overlaps(d, existing), nil
+		}
+		q.After = next
+	}
+}

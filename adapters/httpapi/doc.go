@@ -21,6 +21,7 @@
 //	GET  /v1/projects/{id}/obligations          duties and deadlines (第五条, 第十二条, 第十五条); as_of
 //	GET  /v1/obligations                        duties across projects: status, due_before, as_of
 //	POST /v1/changes/assess                     dry run of the 10% rule (第十一条)
+//	POST /v1/declarations/overlaps              existing projects a declaration may duplicate (第四条); warnings only
 //	GET  /v1/calendar/deadline                  N working days from a date (from, workdays)
 //	GET  /v1/calendar/days/{date}               whether a date is a working day, and why
 //	GET  /v1/rulebook                           the rulebook in force on a date (on; 第二十条)

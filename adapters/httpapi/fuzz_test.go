@@ -37,6 +37,7 @@ func FuzzRequestBodies(f *testing.F) {
 		for _, c := range []struct{ path, token string }{
 			{"/v1/projects", asUnitA},
 			{"/v1/changes/assess", asBDB},
+			{"/v1/declarations/overlaps", asUnitA},
 			{"/v1/projects/" + p.ID + "/actions/preliminary_review", asBDB},
 			{"/v1/projects/" + p.ID + "/actions/withdraw", asUnitB},
 		} {

@@ -105,6 +105,41 @@ func (s *Server) postProject(w http.ResponseWriter, r *http.Request, actor lifec
 	})
 }
 
+// overlapListJSON is the answer to an overlap check: the findings, never
+// null.
+type overlapListJSON struct {
+	Findings []review.Finding `json:"findings"`
+}
+
+// postOverlaps lists the existing projects the caller may see that a
+// declaration may duplicate (第四条 避免重复投资、重复建设), recording
+// nothing: POST /v1/declarations/overlaps. The body is read as the body of
+// POST /v1/projects. The findings are warnings for the reviewer, never a
+// refusal; a unit's declaration is compared with its own projects, a
+// bureau's with every unit's.
+func (s *Server) postOverlaps(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+	if p := checkQuery(r); p != nil {
+		return p
+	}
+	body, err := readBody(w, r, s.maxBody)
+	if err != nil {
+		return err
+	}
+	var d review.Declaration
+	if p := decodeInto(body, &d, "", declarationOpen()); p != nil {
+		return p
+	}
+	fs, err := s.engine.Overlaps(r.Context(), actor, d)
+	if err != nil {
+		return err
+	}
+	if fs == nil {
+		fs = []review.Finding{}
+	}
+	writeJSON(w, http.StatusOK, overlapListJSON{Findings: fs})
+	return nil
+}
+
 // getProject reads a project: GET /v1/projects/{id}.
 func (s *Server) getProject(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
 	if p := checkQuery(r); p != nil {

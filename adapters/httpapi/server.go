@@ -146,6 +146,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/v1/projects/{id}/obligations", true, s.getProjectObligations},
 		{http.MethodGet, "/v1/obligations", true, s.listObligations},
 		{http.MethodPost, "/v1/changes/assess", true, s.postAssess},
+		{http.MethodPost, "/v1/declarations/overlaps", true, s.postOverlaps},
 		{http.MethodGet, "/v1/calendar/deadline", true, s.getDeadline},
 		{http.MethodGet, "/v1/calendar/days/{date}", true, s.getDay},
 		{http.MethodGet, "/v1/rulebook", true, s.getRulebook},

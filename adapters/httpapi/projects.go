@@ -79,18 +79,29 @@ func projectLocation(id string) string {
 	return "/v1/projects/" + id
 }
 
-// postProject declares a new project: POST /v1/projects.
-func (s *Server) postProject(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+// readDeclaration reads a request carrying a declaration (附件1) as its
+// body and no query: the body as sent, and the declaration decoded from it
+// with every unknown member named.
+func (s *Server) readDeclaration(w http.ResponseWriter, r *http.Request) ([]byte, review.Declaration, error) {
+	var d review.Declaration
 	if p := checkQuery(r); p != nil {
-		return p
+		return nil, d, p
 	}
 	body, err := readBody(w, r, s.maxBody)
 	if err != nil {
-		return err
+		return nil, d, err
 	}
-	var d review.Declaration
 	if p := decodeInto(body, &d, "", declarationOpen()); p != nil {
-		return p
+		return nil, d, p
+	}
+	return body, d, nil
+}
+
+// postProject declares a new project: POST /v1/projects.
+func (s *Server) postProject(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
+	body, d, err := s.readDeclaration(w, r)
+	if err != nil {
+		return err
 	}
 	return s.idempotent(w, r, actor, body, func(w http.ResponseWriter) error {
 		p, err := s.engine.Declare(r.Context(), actor, d)
@@ -118,16 +129,9 @@ type overlapListJSON struct {
 // refusal; a unit's declaration is compared with its own projects, a
 // bureau's with every unit's.
 func (s *Server) postOverlaps(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
-	if p := checkQuery(r); p != nil {
-		return p
-	}
-	body, err := readBody(w, r, s.maxBody)
+	_, d, err := s.readDeclaration(w, r)
 	if err != nil {
 		return err
-	}
-	var d review.Declaration
-	if p := decodeInto(body, &d, "", declarationOpen()); p != nil {
-		return p
 	}
 	fs, err := s.engine.Overlaps(r.Context(), actor, d)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -47,10 +48,21 @@ func (k Kind) EN() string {
 	return string(k)
 }
 
-// MinBudgetYear is the first budget year a declaration may name: the
+// MinBudgetYear is the first budget year an O&M declaration may name: the
 // measure took effect on 2019-12-12 (第二十条), so the first year-end
 // declaration of O&M needs under it (第五条) was for 2020.
 const MinBudgetYear = 2020
+
+// FirstBudgetYear is the first budget year a budget entry or a 建设类
+// declaration may name: the measure took effect on 2019-12-12 (第二十条),
+// and a project approved in its last weeks could still enter 2019's 新增
+// 预算 (第七条: 纳入财政预算或新增预算).
+const FirstBudgetYear = 2019
+
+// Effective is the day the measure took effect (第二十条: 自公布之日起施行;
+// published 2019-12-12), midnight Beijing time: the earliest 填报时间 a
+// declaration form may bear (附件1).
+func Effective() time.Time { return time.Date(2019, time.December, 12, 0, 0, 0, 0, beijing()) }
 
 // ConstructionType is the nature of a 建设类 project (第二条): 新建, 改建,
 // 扩建 or 续建.
@@ -188,6 +200,12 @@ type Declaration struct {
 	Integration string `json:"integration" validate:"notblank" label:"单位信息化项目现状及整合情况"`
 	// Remarks is 备注 (optional).
 	Remarks string `json:"remarks,omitempty"`
+	// FilledOn is the form's 填报时间, the date the unit filled it in,
+	// written YYYY-MM-DD (optional). When given, it is the date the
+	// measure's rulebook in force is looked up on (第二十条), and it may be
+	// neither in the future nor before the measure took effect (see
+	// CheckFilledOn).
+	FilledOn string `json:"filled_on,omitempty" validate:"omitempty,civildate" label:"填报时间"`
 
 	// Classified marks a project that involves state secrets or falls
 	// under special national rules (第十九条); such a project is handled
@@ -196,7 +214,7 @@ type Declaration struct {
 	// BudgetYear is, for 运维类, the budget year whose O&M needs are
 	// declared (第五条); required for 运维类. For 建设类 it may name the
 	// year of the budget the project asks to enter (第七条). It runs from
-	// MinBudgetYear to 9999.
+	// MinBudgetYear (运维类) or FirstBudgetYear (建设类) to 9999.
 	BudgetYear int `json:"budget_year,omitempty" validate:"required_if=Kind operation,omitempty,budgetyear" label:"预算年度" article:"第五条"`
 	// ParentID is, for a later phase of a multi-year phased 建设类 project
 	// (第八条), the ID of the project's earlier phase.

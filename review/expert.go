@@ -85,10 +85,13 @@ func bureauZH(role string) string {
 	return role
 }
 
-// Panelist is an expert who sits on a review panel (相关领域信息化专家).
+// Panelist is an expert who takes part in a review, an acceptance or an
+// evaluation (第五条, 第七条 相关领域信息化专家, 第十四条, 第十七条).
 type Panelist struct {
 	// Name is the expert's name.
 	Name string `json:"name"`
+	// Employer is the expert's 工作单位 (optional).
+	Employer string `json:"employer,omitempty"`
 	// Specialty is the expert's field, e.g. 网络安全 (optional).
 	Specialty string `json:"specialty,omitempty"`
 }

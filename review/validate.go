@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-playground/locales/zh"
 	ut "github.com/go-playground/universal-translator"
@@ -53,7 +54,11 @@ func NewValidator() *Validator {
 	}))
 	must(v.RegisterValidation("budgetyear", func(fl validator.FieldLevel) bool {
 		y := fl.Field().Int()
-		return y >= MinBudgetYear && y <= 9999
+		return y >= FirstBudgetYear && y <= 9999
+	}))
+	must(v.RegisterValidation("civildate", func(fl validator.FieldLevel) bool {
+		_, err := time.Parse(time.DateOnly, fl.Field().String())
+		return err == nil
 	}))
 	must(v.RegisterValidation("itemcategory", func(fl validator.FieldLevel) bool {
 		return ItemCategory(fl.Field().String()).Valid()
@@ -67,7 +72,8 @@ func NewValidator() *Validator {
 		"phone":        "{0}必须是重庆市固定电话（如023-67812345）或手机号码",
 		"yearmonth":    "{0}必须是“年-月”格式，如2020-01",
 		"itemcategory": "{0}不是本办法第二条所列的项目内容类别",
-		"budgetyear":   "{0}须为" + strconv.Itoa(MinBudgetYear) + "至9999之间的年份",
+		"budgetyear":   "{0}须为" + strconv.Itoa(FirstBudgetYear) + "至9999之间的年份",
+		"civildate":    "{0}必须是“年-月-日”格式，如2020-01-15",
 	}
 	for tag, text := range own {
 		must(v.RegisterTranslation(tag, trans, func(t ut.Translator) error {
@@ -125,7 +131,22 @@ func (v *Validator) Declaration(d Declaration) error {
 	fs = append(fs, checkPeriodOrder(d.Period)...)
 	fs = append(fs, checkDeclaredBudget(d.Budget, d.DeclaredTotal)...)
 	fs = append(fs, checkPhase(d)...)
+	fs = append(fs, checkOMBudgetYear(d)...)
 	return errorOf(fs)
+}
+
+// checkOMBudgetYear: an O&M declaration is for a budget year from
+// MinBudgetYear on (第五条, 第二十条); the validator admits FirstBudgetYear
+// for both kinds.
+func checkOMBudgetYear(d Declaration) []Finding {
+	if d.Kind != Operation || d.BudgetYear == 0 || d.BudgetYear >= MinBudgetYear {
+		return nil
+	}
+	return []Finding{{
+		Code: "budget_year_invalid", Article: "第五条", Field: "budget_year",
+		ZH: fmt.Sprintf("运维类项目的预算年度须为 %d 年或以后（本办法施行后首次年底申报的是 %d 年度），而不是 %d（budget_year）", MinBudgetYear, MinBudgetYear, d.BudgetYear),
+		EN: fmt.Sprintf("budget_year of an O&M declaration must be %d or later (the first year-end declaration under the measure), not %d", MinBudgetYear, d.BudgetYear),
+	}}
 }
 
 // Admit runs the checks a declaration must pass to enter the process:
@@ -297,7 +318,10 @@ func (v *Validator) finding(fe validator.FieldError) Finding {
 		f.EN = fmt.Sprintf("%s must be a month written YYYY-MM, such as 2020-01, not %q", info.path, fmt.Sprint(fe.Value()))
 	case "budgetyear":
 		f.Code = "budget_year_invalid"
-		f.EN = fmt.Sprintf("%s must be a year from %d to 9999, not %v", info.path, MinBudgetYear, fe.Value())
+		f.EN = fmt.Sprintf("%s must be a year from %d to 9999, not %v", info.path, FirstBudgetYear, fe.Value())
+	case "civildate":
+		f.Code = "date_invalid"
+		f.EN = fmt.Sprintf("%s must be a date written YYYY-MM-DD, such as 2020-01-15, not %q", info.path, fmt.Sprint(fe.Value()))
 	case "itemcategory":
 		names := make([]string, 0, len(ItemCategories()))
 		for _, c := range ItemCategories() {

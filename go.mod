@@ -3,6 +3,7 @@ module github.com/govit-cn/govit
 go 1.26.0
 
 require (
+	github.com/emmansun/gmsm v0.15.5
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-playground/locales v0.14.2
 	github.com/go-playground/universal-translator v0.18.2

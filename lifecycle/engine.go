@@ -378,7 +378,9 @@ func (e *Engine) loadBoth(ctx context.Context, projectID string) ([]Event, *Proj
 	}
 	p, err := Replay(events)
 	if err != nil {
-		return nil, nil, err
+		// The engine appends only events that fold: one that does not
+		// was damaged in the store.
+		return nil, nil, corruptHistory(projectID, events, err)
 	}
 	e.snaps.put(p)
 	return events, p, nil

@@ -31,6 +31,11 @@ const (
 	// published. Err holds the cause (errors.Is(err,
 	// calendar.ErrYearNotPublished), context.Canceled, …).
 	KindUnavailable Kind = "unavailable"
+	// KindCorrupt: what the store holds cannot be read back as a history
+	// the engine wrote (an event that does not decode or does not fold):
+	// the stored data was damaged or edited. Retrying does not help; the
+	// operator must look (see CorruptError).
+	KindCorrupt Kind = "corrupt"
 )
 
 // Error is the one error type the lifecycle package returns for every
@@ -93,7 +98,19 @@ var (
 	ErrRefused   = &Error{Kind: KindRefused}
 	// ErrUnavailable matches every Error of KindUnavailable.
 	ErrUnavailable = &Error{Kind: KindUnavailable}
+	// ErrCorrupt matches every Error of KindCorrupt.
+	ErrCorrupt = &Error{Kind: KindCorrupt}
 )
+
+// CorruptError is the error for a stored history that cannot be read
+// back: project and version name the place, cause says what is wrong.
+func CorruptError(projectID string, version int64, cause error) *Error {
+	return &Error{
+		Kind: KindCorrupt, Code: "history_corrupt", Err: cause,
+		ZH: fmt.Sprintf("项目 %s 的存储记录（第 %d 个事件）已损坏，无法读取", projectID, version),
+		EN: fmt.Sprintf("the stored history of project %s (event %d) is damaged and cannot be read: %v", projectID, version, cause),
+	}
+}
 
 // KindOf returns the Kind of err if it is or wraps an *Error, and "" otherwise.
 func KindOf(err error) Kind {
@@ -122,4 +139,24 @@ func NotFoundError(projectID string) *Error {
 		ZH: fmt.Sprintf("项目 %s 不存在", projectID),
 		EN: fmt.Sprintf("project %s not found", projectID),
 	}
+}
+
+// corruptHistory turns a replay's failure over a stored history into a
+// KindCorrupt error naming the event that failed (the replay's own error
+// says which), or the last one.
+func corruptHistory(projectID string, events []Event, err error) error {
+	var le *Error
+	if errors.As(err, &le) && le.Kind == KindCorrupt {
+		return le
+	}
+	v := int64(0)
+	if len(events) > 0 {
+		v = events[len(events)-1].Version
+	}
+	var se *Error
+	if errors.As(err, &se) && se.Code == "history_invalid" {
+		return &Error{Kind: KindCorrupt, Code: "history_corrupt", Err: err,
+			ZH: "项目的存储记录已损坏：" + se.ZH, EN: "the stored history is damaged: " + se.EN}
+	}
+	return CorruptError(projectID, v, err)
 }

@@ -77,7 +77,9 @@
 //	     request, or a deadline needs a year whose holiday schedule is not
 //	     published (calendar.ErrYearNotPublished)
 //	428  If-Match is missing
-//	500  a bug: logged with its stack; the body says nothing more
+//	500  a bug: logged with its stack; the body says nothing more; or a
+//	     stored history that cannot be read back (lifecycle.KindCorrupt,
+//	     code history_corrupt), logged as an error: a retry meets it again
 //	503  the store failed or was cut short (lifecycle.KindUnavailable), the
 //	     authenticator failed, or /readyz is not ready
 //

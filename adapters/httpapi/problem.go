@@ -102,6 +102,9 @@ func kindStatus(k lifecycle.Kind) (int, bool) {
 		// 503: the store failed or the request was cut short; a calendar
 		// year not published is told apart (422) in problemOf.
 		return http.StatusServiceUnavailable, true
+	case lifecycle.KindCorrupt:
+		// 500: the stored history is damaged; a retry meets it again.
+		return http.StatusInternalServerError, true
 	}
 	return 0, false
 }
@@ -130,6 +133,12 @@ func problemOf(err error) (*Problem, bool) {
 		status, ok := kindStatus(le.Kind)
 		if !ok {
 			return internalProblem(), true
+		}
+		if le.Kind == lifecycle.KindCorrupt {
+			// Logged with its cause; the client learns only that the
+			// server cannot read what it holds.
+			return newProblem(status, le.Code, "服务器存储的记录已损坏，已记录错误，请联系管理员",
+				"the server's stored records are damaged; the error is logged, contact the operator"), true
 		}
 		if status >= 500 {
 			// The cause (a store's error text) is logged, not shown.

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govit-cn/govit/lifecycle"
@@ -34,6 +35,7 @@ type row struct {
 	article    string
 	payload    []byte
 	hash       []byte
+	keyID      string // the sealing key's ID, "" for the plain hash
 }
 
 func rowOf(e lifecycle.Event) (row, error) {
@@ -62,7 +64,7 @@ func rowOf(e lifecycle.Event) (row, error) {
 func (r row) event() (lifecycle.Event, error) {
 	var roles []lifecycle.Role
 	if err := json.Unmarshal([]byte(r.actorRoles), &roles); err != nil {
-		return lifecycle.Event{}, fmt.Errorf("sqlstore: project %s version %d: actor_roles: %w", r.projectID, r.version, err)
+		return lifecycle.Event{}, lifecycle.CorruptError(r.projectID, r.version, fmt.Errorf("sqlstore: actor_roles: %w", err))
 	}
 	if len(roles) == 0 {
 		roles = nil
@@ -140,6 +142,44 @@ func chainHash(newHash func() hash.Hash, prev []byte, r row) []byte {
 	return h.Sum(nil)
 }
 
+// sealingKey is the ID of the key new rows are sealed with, "" without a
+// keyring.
+func (s *Store) sealingKey() string {
+	if s.keys == nil {
+		return ""
+	}
+	return s.keys.Current
+}
+
+// seal is the chain value of a row following prev. A row without a key ID
+// gets chainHash; a row with one gets the HMAC, under that key of the
+// keyring, of
+//
+//	prev ‖ canonical(row) ‖ project_id ‖ version as 8-byte big-endian ‖ key_id
+//
+// so that the value cannot be recomputed without the key, and a row
+// cannot be moved to another key's chain.
+func (s *Store) seal(prev []byte, r row) ([]byte, error) {
+	if r.keyID == "" {
+		return chainHash(s.newHash, prev, r), nil
+	}
+	if s.keys == nil {
+		return nil, fmt.Errorf("sqlstore: project %s version %d is sealed by key %q, and the store has no keyring", r.projectID, r.version, r.keyID)
+	}
+	m, err := s.keys.MAC(r.keyID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: project %s version %d: %w", r.projectID, r.version, err)
+	}
+	m.Write(prev)
+	m.Write(canonical(r))
+	m.Write([]byte(r.projectID))
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], uint64(r.version))
+	m.Write(v[:])
+	m.Write([]byte(r.keyID))
+	return m.Sum(nil), nil
+}
+
 // Reason says how a hash chain is broken.
 type Reason string
 
@@ -158,6 +198,11 @@ const (
 	// ReasonProjection: the projection's version is not the last event's,
 	// or a projection has no events, or events have no projection.
 	ReasonProjection Reason = "projection_mismatch"
+	// ReasonUnkeyed: a store with a keyring holds a row chained with the
+	// plain hash (anyone can recompute such a row; SealUnkeyed seals the
+	// rows written before the keyring), or a row names a key the keyring
+	// does not hold.
+	ReasonUnkeyed Reason = "unkeyed"
 )
 
 // Break is the first place where a chain does not verify.
@@ -195,6 +240,19 @@ type VerifyReport struct {
 	Events   int64 `json:"events"`
 	// Break is the first break, nil when every chain verifies.
 	Break *Break `json:"break,omitempty"`
+	// Breaks are the first break of every broken project, in project ID
+	// order (Break is the first of them).
+	Breaks []Break `json:"breaks,omitempty"`
+}
+
+func (r *VerifyReport) add(b *Break) {
+	if b == nil {
+		return
+	}
+	r.Breaks = append(r.Breaks, *b)
+	if r.Break == nil {
+		r.Break = &r.Breaks[0]
+	}
 }
 
 // OK reports whether every chain verified.
@@ -231,7 +289,7 @@ func (s *Store) Verify(ctx context.Context, projectID string) (VerifyReport, err
 	if err != nil {
 		return rep, err
 	}
-	q := `SELECT seq, project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash FROM events`
+	q := `SELECT seq, project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash, key_id FROM events`
 	var args []any
 	if projectID != "" {
 		q += ` WHERE project_id = $1`
@@ -262,25 +320,19 @@ func (s *Store) Verify(ctx context.Context, projectID string) (VerifyReport, err
 			r  row
 			at dbTime
 		)
-		if err := rows.Scan(&r.seq, &r.projectID, &r.version, &r.action, &r.actorID, &r.actorUnit, &r.actorRoles, &r.role, &at, &r.article, &r.payload, &r.hash); err != nil {
+		if err := rows.Scan(&r.seq, &r.projectID, &r.version, &r.action, &r.actorID, &r.actorUnit, &r.actorRoles, &r.role, &at, &r.article, &r.payload, &r.hash, &r.keyID); err != nil {
 			return rep, s.fail(ctx, "verify", err)
 		}
 		r.at = at.t
 		if len(project) > 0 && project[0].projectID != r.projectID {
-			if b := check(); b != nil {
-				rep.Break = b
-				return rep, nil
-			}
+			rep.add(check())
 		}
 		project = append(project, r)
 	}
 	if err := rows.Err(); err != nil {
 		return rep, s.fail(ctx, "verify", err)
 	}
-	if b := check(); b != nil {
-		rep.Break = b
-		return rep, nil
-	}
+	rep.add(check())
 	if projectID != "" && rep.Projects == 0 {
 		if _, ok := proj[projectID]; !ok {
 			return rep, lifecycle.NotFoundError(projectID)
@@ -288,9 +340,12 @@ func (s *Store) Verify(ctx context.Context, projectID string) (VerifyReport, err
 	}
 	for _, id := range slices.Sorted(maps.Keys(proj)) {
 		if !seen[id] {
-			rep.Break = &Break{ProjectID: id, Version: 1, Reason: ReasonMissingVersion, Detail: "a projection without events"}
-			return rep, nil
+			rep.add(&Break{ProjectID: id, Version: 1, Reason: ReasonMissingVersion, Detail: "a projection without events"})
 		}
+	}
+	if len(rep.Breaks) > 0 {
+		slices.SortStableFunc(rep.Breaks, func(a, b Break) int { return strings.Compare(a.ProjectID, b.ProjectID) })
+		rep.Break = &rep.Breaks[0]
 	}
 	return rep, nil
 }
@@ -299,31 +354,10 @@ func (s *Store) Verify(ctx context.Context, projectID string) (VerifyReport, err
 // counting verified events in rep.
 func (s *Store) verifyProject(rs []row, proj map[string]int64, rep *VerifyReport) *Break {
 	id := rs[0].projectID
-	present := make(map[int64]bool, len(rs))
-	for _, r := range rs {
-		present[r.version] = true
-	}
-	for i, r := range rs {
-		want := int64(i + 1)
-		if r.version == want {
-			continue
-		}
-		if !present[want] {
-			return &Break{ProjectID: id, Version: want, Reason: ReasonMissingVersion,
-				Detail: fmt.Sprintf("version %d is not in the log; after version %d comes version %d", want, want-1, r.version)}
-		}
-		return &Break{ProjectID: id, Version: r.version, Seq: r.seq, Reason: ReasonReordered,
-			Detail: fmt.Sprintf("version %d (seq %d) comes where version %d should", r.version, r.seq, want)}
-	}
-	prev := make([]byte, s.newHash().Size())
-	for _, r := range rs {
-		want := chainHash(s.newHash, prev, r)
-		if !bytes.Equal(want, r.hash) {
-			return &Break{ProjectID: id, Version: r.version, Seq: r.seq, Reason: ReasonEdited,
-				Expected: want, Stored: r.hash, Detail: "the row does not give its stored hash"}
-		}
-		prev = r.hash
-		rep.Events++
+	n, b := s.checkChain(rs, false)
+	rep.Events += n
+	if b != nil {
+		return b
 	}
 	last := int64(len(rs))
 	pv, ok := proj[id]
@@ -338,6 +372,48 @@ func (s *Store) verifyProject(rs []row, proj map[string]int64, rep *VerifyReport
 			Detail: fmt.Sprintf("the projection is at version %d, the log at %d", pv, last)}
 	}
 	return nil
+}
+
+// checkChain checks the versions and chain values of one project's rows,
+// given in seq order. In a store with a keyring, rows chained with the
+// plain hash break the chain unless allowUnkeyed (SealUnkeyed checks
+// them before it seals them).
+func (s *Store) checkChain(rs []row, allowUnkeyed bool) (verified int64, b *Break) {
+	id := rs[0].projectID
+	present := make(map[int64]bool, len(rs))
+	for _, r := range rs {
+		present[r.version] = true
+	}
+	for i, r := range rs {
+		want := int64(i + 1)
+		if r.version == want {
+			continue
+		}
+		if !present[want] {
+			return verified, &Break{ProjectID: id, Version: want, Reason: ReasonMissingVersion,
+				Detail: fmt.Sprintf("version %d is not in the log; after version %d comes version %d", want, want-1, r.version)}
+		}
+		return verified, &Break{ProjectID: id, Version: r.version, Seq: r.seq, Reason: ReasonReordered,
+			Detail: fmt.Sprintf("version %d (seq %d) comes where version %d should", r.version, r.seq, want)}
+	}
+	prev := make([]byte, s.newHash().Size())
+	for _, r := range rs {
+		if s.keys != nil && (r.keyID == "" && !allowUnkeyed || r.keyID != "" && s.keys.Key(r.keyID) == nil) {
+			return verified, &Break{ProjectID: id, Version: r.version, Seq: r.seq, Reason: ReasonUnkeyed,
+				Detail: fmt.Sprintf("the row is sealed by key %q, which is not in the keyring (\"\" is the plain hash, which anyone can recompute)", r.keyID)}
+		}
+		want, err := s.seal(prev, r)
+		if err != nil {
+			return verified, &Break{ProjectID: id, Version: r.version, Seq: r.seq, Reason: ReasonUnkeyed, Detail: err.Error()}
+		}
+		if !bytes.Equal(want, r.hash) {
+			return verified, &Break{ProjectID: id, Version: r.version, Seq: r.seq, Reason: ReasonEdited,
+				Expected: want, Stored: r.hash, Detail: "the row does not give its stored hash"}
+		}
+		prev = r.hash
+		verified++
+	}
+	return verified, nil
 }
 
 func (s *Store) projectionVersions(ctx context.Context, projectID string) (map[string]int64, error) {

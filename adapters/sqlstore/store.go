@@ -14,6 +14,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/govit-cn/govit/adapters/integrity"
 	"github.com/govit-cn/govit/lifecycle"
 	"github.com/govit-cn/govit/review"
 )
@@ -25,6 +26,8 @@ type Store struct {
 	dialect Dialect
 	logger  *slog.Logger
 	newHash func() hash.Hash
+	// keys seals the chain with HMAC when set (see WithKeyring).
+	keys *integrity.Keyring
 	// writes serialises this process's appends on SQLite, whose
 	// transactions take the database's single write lock anyway: waiting
 	// here is cheaper than in SQLite's busy handler, and respects the
@@ -42,6 +45,7 @@ type Option func(*config)
 type config struct {
 	logger   *slog.Logger
 	newHash  func() hash.Hash
+	keys     *integrity.Keyring
 	maxConns int
 }
 
@@ -57,6 +61,19 @@ func WithLogger(l *slog.Logger) Option {
 // edited.
 func WithHash(newHash func() hash.Hash) Option {
 	return func(c *config) { c.newHash = newHash }
+}
+
+// WithKeyring seals the hash chain with the keyring's current key: each
+// new row's chain value is an HMAC under that key, with the key's ID
+// stored beside it, so that no one without the key can recompute the
+// chain after an edit. Rows sealed by an older key of the keyring verify
+// with it. Without a keyring the chain is the plain hash of WithHash,
+// which shows accidents but not a deliberate edit. With a keyring the
+// chain's MAC uses the hash of the key's suite, and Head signs heads with
+// the current key. Rows chained before the keyring was given are sealed
+// by SealUnkeyed.
+func WithKeyring(kr *integrity.Keyring) Option {
+	return func(c *config) { c.keys = kr }
 }
 
 // WithMaxConns caps the connections to the database (default: 8 on
@@ -81,6 +98,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	if c.newHash == nil {
 		c.newHash = sha256.New
 	}
+
 	d := dialectOf(dsn)
 	if c.maxConns <= 0 {
 		c.maxConns = 8
@@ -106,7 +124,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	for _, r := range results {
 		c.logger.InfoContext(ctx, "sqlstore: migration applied", "dialect", string(d), "version", r.Source.Version, "duration", r.Duration)
 	}
-	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash}
+	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys}
 	if d == SQLite {
 		s.writes = make(chan struct{}, 1)
 	}
@@ -151,8 +169,8 @@ func (s *Store) fail(ctx context.Context, op string, err error) error {
 
 const (
 	sqlHead   = `SELECT version, hash FROM events WHERE project_id = $1 ORDER BY version DESC LIMIT 1`
-	sqlInsert = `INSERT INTO events (project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING seq`
+	sqlInsert = `INSERT INTO events (project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash, key_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`
 	sqlUpsert = `INSERT INTO projections (project_id, name, unit, kind, state, version,
 		  approved_central, approved_municipal, approved_district, approved_self_funded,
 		  next_due, next_duty, updated_at)
@@ -303,13 +321,16 @@ func (s *Store) appendTx(ctx context.Context, expected int64, rs []row, sum life
 	insert := tx.StmtContext(ctx, s.stmtInsert)
 	for i := range rs {
 		r := &rs[i]
-		r.hash = chainHash(s.newHash, prev, *r)
+		r.keyID = s.sealingKey()
+		if r.hash, err = s.seal(prev, *r); err != nil {
+			return err
+		}
 		var payload any
 		if len(r.payload) > 0 {
 			payload = r.payload
 		}
 		err := insert.QueryRowContext(ctx,
-			r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash,
+			r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash, r.keyID,
 		).Scan(&r.seq)
 		if err != nil {
 			return err

@@ -3,16 +3,21 @@
 // default, a file in the working directory) or PostgreSQL.
 //
 //	go run ./examples/server                       # 127.0.0.1:8080, ./govit.db
-//	go run ./examples/server -db postgres://user@host/db
+//	GOVIT_DB=postgres://user:secret@host/db go run ./examples/server
 //	go run ./examples/server -addr 127.0.0.1:9090 -tokens my-tokens.json
+//	go run ./examples/server verify -db FILE|DSN [-head kept-head.json]...
+//	go run ./examples/server rotate-key [-keys FILE] [-suite hmac-sm3+sm2]
 //
 // On first start it writes demo bearer tokens for every role to a tokens
-// file next to the database (govit-tokens.json, mode 0600) and reuses them
-// later; it prints them as shell exports (export TOKEN_UNIT=…) on standard
-// output. Logs are JSON on standard error. SIGINT or SIGTERM shuts it down
-// gracefully.
+// file next to the database (govit-tokens.json, mode 0600) and prints them
+// once, as shell exports (export TOKEN_UNIT=…) on standard output; later
+// starts reuse the file and print only its path. Logs are JSON on standard
+// error. SIGINT or SIGTERM shuts it down gracefully.
 //
-// Flags:
+// Flags (each may also come from the environment variable GOVIT_ and its
+// name in capitals, - as _: GOVIT_DB, GOVIT_LOG_LEVEL, …; a flag on the
+// command line wins), so that a DSN with a password need not be on a
+// command line, where ps shows it:
 //
 //	-addr              listen address (127.0.0.1:8080)
 //	-db                SQLite file path or postgres:// DSN (govit.db)
@@ -21,8 +26,38 @@
 //	                   govit-tokens.json next to the SQLite file (or in the
 //	                   working directory for PostgreSQL), created with demo
 //	                   tokens when missing
+//	-keys              keyring file (default govit-keys.json beside the
+//	                   tokens file), created on first start, mode 0600
+//	-suite             algorithms of a new keyring: hmac-sha256+ed25519
+//	                   (default) or hmac-sm3+sm2 (国密 SM3/SM2)
+//	-verify-every      background verification interval (1h; 0 never)
 //	-log-level         debug, info, warn or error (info)
 //	-shutdown-timeout  how long in-flight requests get on shutdown (10s)
+//
+// # Integrity
+//
+// Every event's chain value is an HMAC under the keyring's current key
+// (package integrity), so an edit of the database cannot be hidden by
+// recomputing hashes without the key file. Rows written before the store
+// had a keyring are sealed at start if their plain chain verifies. The
+// server verifies every chain and every projection (against the fold of
+// its events) in the background and exposes govit_integrity_broken_projects
+// and govit_integrity_last_verification_timestamp_seconds at /metrics,
+// logging each broken project as an error. GET /integrity/head (any
+// bearer token) is a signed head over every project's chain, on the model
+// of Certificate Transparency's signed tree heads; GET /integrity/keys
+// lists the public keys. An auditor keeps heads outside the database and
+// later runs verify -head FILE: a removed or edited event covered by a
+// kept head is found even if the projection was rolled back with it. The
+// verify command exits 1 naming each broken project.
+//
+// Every instance on one database must use the same keyring file: copy it
+// with the tokens file. To rotate, run rotate-key (it adds a new current
+// key and keeps the old ones, which still verify what they sealed), copy
+// the file to every instance and restart them; until an instance restarts
+// it seals with the old key, which stays valid. Never delete a key from
+// the file while rows it sealed exist; losing the file makes every chain
+// unverifiable (keep a copy offline).
 //
 // Server timeouts: ReadHeaderTimeout 5s (slow-header clients), ReadTimeout
 // 15s and WriteTimeout 30s (a whole request and response), IdleTimeout 120s
@@ -44,13 +79,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/govit-cn/govit/adapters/httpapi"
+	"github.com/govit-cn/govit/adapters/integrity"
 	"github.com/govit-cn/govit/adapters/sqlstore"
 	"github.com/govit-cn/govit/calendar"
 	"github.com/govit-cn/govit/lifecycle"
@@ -59,7 +97,17 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	args := os.Args[1:]
+	cmd := run
+	if len(args) > 0 {
+		switch args[0] {
+		case "verify":
+			cmd, args = runVerify, args[1:]
+		case "rotate-key":
+			cmd, args = func(_ context.Context, a []string, o, e io.Writer) error { return runRotateKey(a, o, e) }, args[1:]
+		}
+	}
+	if err := cmd(ctx, args, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}
@@ -88,11 +136,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tokensPath := fl.String("tokens", "", "tokens file: JSON array of {token, actor, unit, roles}; default "+tokensFileName+" next to the SQLite file, created with demo tokens when missing")
 	logLevel := fl.String("log-level", "info", "log level: debug, info, warn or error")
 	shutdownTimeout := fl.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests get on shutdown")
-	if err := fl.Parse(args); err != nil {
+	keysPath := fl.String("keys", "", "keyring file sealing the hash chain and signing heads; default "+keysFileName+" beside the tokens file, created when missing")
+	suiteName := fl.String("suite", "", "algorithms of a new keyring: "+suiteNames()+" (default the first)")
+	verifyEvery := fl.Duration("verify-every", time.Hour, "how often the server verifies every chain and projection in the background (0: never)")
+	if err := parseFlags(fl, args); err != nil {
 		return err
-	}
-	if fl.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments: %s", strings.Join(fl.Args(), " "))
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -100,15 +148,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	// The scheme decides, case-insensitively, as in sqlstore.Open.
-	scheme, _, _ := strings.Cut(strings.ToLower(*dsn), "://")
-	postgres := scheme == "postgres" || scheme == "postgresql"
-	if *tokensPath == "" {
-		*tokensPath = tokensFileName
-		if !postgres {
-			*tokensPath = filepath.Join(filepath.Dir(*dsn), tokensFileName)
-		}
-	}
+	postgres := isPostgres(*dsn)
+	*tokensPath, *keysPath = defaultPaths(*dsn, *tokensPath, *keysPath)
 	entries, created, err := loadOrCreateTokens(*tokensPath)
 	if err != nil {
 		return err
@@ -121,11 +162,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%s: %w", *tokensPath, err)
 	}
 
-	store, err := sqlstore.Open(ctx, *dsn, sqlstore.WithLogger(logger))
+	suite, err := integrity.ParseSuite(*suiteName)
+	if err != nil {
+		return fmt.Errorf("-suite: %w", err)
+	}
+	keyring, keysCreated, err := integrity.LoadOrCreate(*keysPath, suite)
+	if err != nil {
+		return err
+	}
+	if keysCreated {
+		logger.Info("keyring created; keep a copy somewhere safe, and give every instance the same file", "path", *keysPath, "suite", string(suite))
+	}
+	store, err := sqlstore.Open(ctx, *dsn, sqlstore.WithLogger(logger), sqlstore.WithKeyring(keyring))
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if n, err := store.SealUnkeyed(ctx); err != nil {
+		logger.Error("some projects written before the keyring could not be sealed", "sealed", n, "error", err)
+	} else if n > 0 {
+		logger.Info("projects written before the keyring sealed with it", "projects", n, "key", keyring.Current)
+	}
+	registry := newRegistry()
+	verify, err := newVerifier(store, logger, registry)
+	if err != nil {
+		return err
+	}
 	cal := calendar.China()
 	engine, err := lifecycle.New(lifecycle.Config{Store: store, Calendar: cal, Logger: logger})
 	if err != nil {
@@ -133,7 +195,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	api, err := httpapi.New(httpapi.Config{
 		Engine: engine, Auth: auth, Calendar: cal, Logger: logger,
-		Ready: func(ctx context.Context) error { return store.DB().PingContext(ctx) },
+		Ready:    func(ctx context.Context) error { return store.DB().PingContext(ctx) },
+		Registry: registry,
 	})
 	if err != nil {
 		return err
@@ -144,7 +207,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           api,
+		Handler:           integrityHandler(verify, keyring, auth, logger, api),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -158,6 +221,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	vctx, stopVerify := context.WithCancel(ctx)
+	defer stopVerify()
+	if *verifyEvery > 0 {
+		go verify.loop(vctx, *verifyEvery)
+	}
 	select {
 	case err := <-served:
 		return err
@@ -183,17 +251,20 @@ func printBanner(w io.Writer, url, dsn string, postgres bool, tokensPath string,
 		store = "PostgreSQL"
 	}
 	fmt.Fprintf(w, "govit listening on %s (%s)\n", url, store)
-	if created {
-		fmt.Fprintf(w, "Demo tokens for every role written to %s (mode 0600); paste these lines into your shell:\n\n", tokensPath)
+	if !created {
+		// Tokens are printed once, when the file is made: a log that
+		// keeps stdout must not collect them on every start.
+		fmt.Fprintf(w, "Tokens: in %s (printed only when that file was created)\n\n", tokensPath)
+		fmt.Fprintf(w, "export GOVIT=%s\n", url)
 	} else {
-		fmt.Fprintf(w, "Tokens read from %s; paste these lines into your shell:\n\n", tokensPath)
-	}
-	fmt.Fprintf(w, "export GOVIT=%s\n", url)
-	for _, e := range entries {
-		if e.Token == "" {
-			continue
+		fmt.Fprintf(w, "Demo tokens for every role written to %s (mode 0600); paste these lines into your shell:\n\n", tokensPath)
+		fmt.Fprintf(w, "export GOVIT=%s\n", url)
+		for _, e := range entries {
+			if e.Token == "" {
+				continue
+			}
+			fmt.Fprintf(w, "export %s=%s\n", tokenVar(e.Actor), e.Token)
 		}
-		fmt.Fprintf(w, "export %s=%s\n", tokenVar(e.Actor), e.Token)
 	}
 	fmt.Fprintf(w, "\nTry: curl -s $GOVIT/v1/projects -H \"Authorization: Bearer $TOKEN_BDB\"\n")
 	fmt.Fprintf(w, "API description: %s/openapi.json\n", url)
@@ -261,4 +332,12 @@ func loadOrCreateTokens(path string) (entries []httpapi.TokenEntry, created bool
 		return nil, false, err
 	}
 	return entries, true, nil
+}
+
+// newRegistry is the server's metrics registry: the Go and process
+// collectors, the API's metrics and the integrity verifier's.
+func newRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
 }

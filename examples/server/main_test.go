@@ -56,8 +56,13 @@ var exportLine = regexp.MustCompile(`(?m)^export ([A-Z0-9_]+)=(\S+)$`)
 // stops it when the test ends.
 func startServer(t testing.TB, dir string, extra ...string) *running {
 	t.Helper()
+	return startServerArgs(t, append([]string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "govit.db"), "-log-level", "warn"}, extra...))
+}
+
+// startServerArgs runs the server with exactly args, as startServer does.
+func startServerArgs(t testing.TB, args []string) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	args := append([]string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "govit.db"), "-log-level", "warn"}, extra...)
 	r := &running{stdout: &syncBuffer{}, stderr: &syncBuffer{}, exports: map[string]string{}}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, r.stdout, r.stderr) }()
@@ -143,11 +148,16 @@ func TestRunCreatesTokensAndStopsGracefully(t *testing.T) {
 		}
 	}
 
-	t.Run("a second start reuses the tokens and the database", func(t *testing.T) {
+	t.Run("a second start reuses the tokens and the database and prints no token", func(t *testing.T) {
 		again := startServer(t, dir)
-		assert.Equal(t, srv.exports["TOKEN_UNIT"], again.exports["TOKEN_UNIT"])
-		assert.Contains(t, again.stdout.String(), "read from")
-		assert.Equal(t, http.StatusOK, get(again.url+"/v1/projects", again.exports["TOKEN_BDB"]))
+		out := again.stdout.String()
+		for _, e := range entries {
+			assert.NotContains(t, out, e.Token, "a later start prints no token")
+		}
+		assert.NotContains(t, again.stderr.String(), entries[0].Token, "nor logs one")
+		assert.Contains(t, out, path, "it names the tokens file")
+		assert.Empty(t, again.exports["TOKEN_BDB"])
+		assert.Equal(t, http.StatusOK, get(again.url+"/v1/projects", srv.exports["TOKEN_BDB"]))
 	})
 }
 
@@ -196,10 +206,7 @@ func TestTokenVar(t *testing.T) {
 // told to stop still gets its answer, and the server then stops cleanly.
 func TestShutdownLetsRequestsFinish(t *testing.T) {
 	srv := startServer(t, t.TempDir())
-	body := `{"unit":"渝北区教育委员会","name":"学籍平台","contact":{"name":"李明","phone":"023-67812345"},` +
-		`"period":{"start":"2026-03","end":"2026-12"},"kind":"construction","construction_type":"new",` +
-		`"procurement_category":"service","budget":{"district":"100"},"fund_composition":"软件开发",` +
-		`"content":"学籍管理","cloud":"政务云","sharing":"共享交换平台","integration":"整合"}`
+	body := declarationBody("学籍平台")
 	pr, pw := io.Pipe()
 	req, err := http.NewRequest(http.MethodPost, srv.url+"/v1/projects", pr)
 	require.NoError(t, err)
@@ -240,4 +247,12 @@ func TestShutdownLetsRequestsFinish(t *testing.T) {
 	require.NoError(t, r.err)
 	assert.Equal(t, http.StatusCreated, r.status)
 	require.NoError(t, <-stopped)
+}
+
+// declarationBody is a complete declaration of the demo unit's, named name.
+func declarationBody(name string) string {
+	return `{"unit":"渝北区教育委员会","name":"` + name + `","contact":{"name":"李明","phone":"023-67812345"},` +
+		`"period":{"start":"2026-03","end":"2026-12"},"kind":"construction","construction_type":"new",` +
+		`"procurement_category":"service","budget":{"district":"100"},"fund_composition":"软件开发",` +
+		`"content":"学籍管理","cloud":"政务云","sharing":"共享交换平台","integration":"整合"}`
 }

@@ -102,6 +102,9 @@ func (p *Project) apply(e Event, owned bool) *Error {
 	if m == nil {
 		return badHistory(e, "未知的项目类别", "unknown kind of project")
 	}
+	if kind == review.Operation {
+		return p.applyYear(e, rec, m, owned)
+	}
 	row, ok := m.row(e.Action, outcomeOf(p, e.Action, rec), p.State)
 	if !ok {
 		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", p.State.ZH(), e.Action), fmt.Sprintf("%s cannot be taken from %s", e.Action, p.State))
@@ -269,9 +272,6 @@ func (p *Project) fold(e Event, rec any, owned bool) {
 		// 第五条): the previous round's gates no longer stand.
 		p.Preliminary, p.Expert, p.Deliberation, p.OMEvaluation, p.Budgeting, p.Initiation = nil, nil, nil, nil, nil, nil
 		p.Completion = nil
-		if r.Kind == review.Operation && (len(p.Years) == 0 || p.Years[len(p.Years)-1].Year != r.BudgetYear) {
-			p.Years = append(p.Years, BudgetYear{Year: r.BudgetYear, DeclaredAt: e.At})
-		}
 	case *WithdrawPayload:
 	case *PreliminaryRecord:
 		p.Preliminary = r
@@ -300,12 +300,6 @@ func (p *Project) fold(e Event, rec any, owned bool) {
 		}
 	case *BudgetPayload:
 		p.Budgeting = r
-		if n := len(p.Years); n > 0 && p.Kind == review.Operation {
-			if !owned {
-				p.Years = slices.Clone(p.Years)
-			}
-			p.Years[n-1].BudgetedAt = e.At
-		}
 	case *ApplyInitiationPayload:
 		p.Initiation = &Initiation{Applied: *r, AppliedAt: e.At}
 	case *ApproveInitiationPayload:

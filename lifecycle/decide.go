@@ -58,6 +58,17 @@ func Decide(rb *Rulebook, p *Project, actor Actor, action Action, payload json.R
 }
 
 func decide(rb *Rulebook, p *Project, actor Actor, action Action, payload json.RawMessage, now time.Time) (Event, *Error) {
+	if rb != nil && p != nil {
+		if ev, err, ok := decideYear(rb, p, actor, action, payload, now); ok {
+			return ev, err
+		}
+	}
+	return decideOne(rb, p, actor, action, payload, now)
+}
+
+// decideOne decides an action on one project, or on one budget year of an
+// O&M project (see decideYear).
+func decideOne(rb *Rulebook, p *Project, actor Actor, action Action, payload json.RawMessage, now time.Time) (Event, *Error) {
 	if rb == nil || p == nil {
 		return Event{}, &Error{Kind: KindInvalid, Code: "decide_arguments", ZH: "缺少规则或项目", EN: "the rulebook or the project is missing"}
 	}
@@ -178,6 +189,17 @@ func (c *call) role() Role {
 // budget holds). An actor who may not see the project is permitted nothing.
 func Permitted(rb *Rulebook, p *Project, actor Actor) []Action {
 	if rb == nil || p == nil || p.State == StateNone || !actor.CanSee(p) {
+		return nil
+	}
+	if p.Kind == review.Operation && len(p.Years) > 0 {
+		return permittedYears(rb, p, actor)
+	}
+	return permittedOne(rb, p, actor)
+}
+
+// permittedOne is Permitted on one project, or one year of an O&M project.
+func permittedOne(rb *Rulebook, p *Project, actor Actor) []Action {
+	if p.State == StateNone {
 		return nil
 	}
 	m := machineFor(p.Kind)
@@ -609,7 +631,7 @@ func outcomeOf(p *Project, action Action, rec any) Outcome {
 	case *TerminateContractPayload:
 		active := 0
 		for _, k := range p.Contracts {
-			if k.Active() && k.ID != r.ContractID {
+			if k.Active() && k.ID != r.ContractID && (p.Kind != review.Operation || k.BudgetYear == p.BudgetYear) {
 				active++
 			}
 		}

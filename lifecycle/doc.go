@@ -130,10 +130,14 @@
 //     its new plan (start_procurement, then sign_contract).
 //   - A project keeps the rulebook of its first declaration, also through
 //     a re-declaration.
-//   - An O&M project runs year after year: after operating, completed or
-//     terminated the unit declares the next budget year, which meets the
-//     year-end duty of 第五条. A late O&M declaration is accepted unless
-//     Rulebook.RefuseLateOMDeclaration.
+//   - An O&M project runs year after year, each budget year its own cycle
+//     of the 运维类 table (Project.Years; see omyears.go): the money of a
+//     year is its own approved budget, and the running year goes on while
+//     the next is declared, evaluated, refused or withdrawn. The
+//     declaration of the next year meets the running year's year-end duty
+//     of 第五条. A late declaration, or one for a year after the next, is
+//     accepted with its finding recorded with the year unless
+//     Rulebook.RefuseLateOMDeclaration or Rulebook.RefuseOtherBudgetYear.
 //   - Contracts may not together exceed the approved investment (a larger
 //     investment is a change under 第十一条).
 //   - Permitted evaluates every guard as far as the project's state decides

@@ -112,7 +112,7 @@ func TestEveryGuardRefuses(t *testing.T) {
 		lifecycle.GuardBudgetYear: func(t *testing.T, c *clock) error {
 			e, id := omOperating(t, c)
 			next := declaration(review.Operation, false, district("70"))
-			next.BudgetYear = 2028 // the next year is 2027
+			next.BudgetYear = 2025 // before the year in operation, 2026
 			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActDeclare, js(t, next))
 			return err
 		},

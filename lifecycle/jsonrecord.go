@@ -540,6 +540,13 @@ func (w *jsonWriter) integer(k string, n int) {
 }
 
 // writeStrings writes "k":[…], null for nil.
+// integerOmit writes a whole number unless it is zero (omitempty).
+func (w *jsonWriter) integerOmit(k string, n int) {
+	if n != 0 {
+		w.integer(k, n)
+	}
+}
+
 func writeStrings[S ~string](w *jsonWriter, k string, list []S) {
 	w.key(k)
 	if list == nil {
@@ -564,6 +571,8 @@ func (p *WithdrawPayload) readField(r *jsonReader, key []byte) bool {
 	switch string(key) {
 	case "reason":
 		return readString(r, &p.Reason)
+	case "budget_year":
+		return r.integer(&p.BudgetYear)
 	}
 	return false
 }
@@ -571,6 +580,7 @@ func (p *WithdrawPayload) readField(r *jsonReader, key []byte) bool {
 func (p *WithdrawPayload) writeRecord(w *jsonWriter) {
 	w.open()
 	w.strOmit("reason", p.Reason)
+	w.integerOmit("budget_year", p.BudgetYear)
 	w.close()
 }
 
@@ -654,6 +664,8 @@ func (p *StartProcurementPayload) readField(r *jsonReader, key []byte) bool {
 		return readString(r, &p.Method)
 	case "note":
 		return readString(r, &p.Note)
+	case "budget_year":
+		return r.integer(&p.BudgetYear)
 	}
 	return false
 }
@@ -662,6 +674,7 @@ func (p *StartProcurementPayload) writeRecord(w *jsonWriter) {
 	w.open()
 	w.strOmit("method", p.Method)
 	w.strOmit("note", p.Note)
+	w.integerOmit("budget_year", p.BudgetYear)
 	w.close()
 }
 
@@ -687,6 +700,8 @@ func (p *SignContractPayload) readField(r *jsonReader, key []byte) bool {
 	switch string(key) {
 	case "contract":
 		return r.object(&p.Contract)
+	case "budget_year":
+		return r.integer(&p.BudgetYear)
 	}
 	return false
 }
@@ -857,6 +872,8 @@ func (p *CompletePayload) readField(r *jsonReader, key []byte) bool {
 		return r.boolean(&p.Final)
 	case "note":
 		return readString(r, &p.Note)
+	case "budget_year":
+		return r.integer(&p.BudgetYear)
 	}
 	return false
 }
@@ -865,6 +882,7 @@ func (p *CompletePayload) writeRecord(w *jsonWriter) {
 	w.open()
 	w.boolOmit("final", p.Final)
 	w.strOmit("note", p.Note)
+	w.integerOmit("budget_year", p.BudgetYear)
 	w.close()
 }
 

@@ -71,9 +71,9 @@ type Obligation struct {
 //     rb.ArchiveDays working days, met by archive;
 //   - 第五条: for each O&M budget year Y entered in the budget, the
 //     declaration of year Y+1 by review.OMDeclarationDue(Y+1), met by the
-//     project's re-declaration for Y+1; no longer listed while unmet once
-//     the project is withdrawn, its last contract terminated, or its O&M
-//     completed as final.
+//     first declaration of Y+1; no longer listed while unmet once year Y
+//     is withdrawn, its last contract terminated or its O&M completed as
+//     final, or a year after Y+1 is declared.
 //
 // They are ordered by due date. A deadline in a year whose holiday
 // schedule cal does not have is an error of KindUnavailable wrapping the
@@ -125,9 +125,7 @@ func obligationsOf(rb *Rulebook, cal *calendar.Calendar, p *Project, asOf time.T
 		})
 		break
 	}
-	ended := p.State == StateWithdrawn || p.State == StateTerminated ||
-		(p.State == StateCompleted && p.Completion != nil && p.Completion.Final)
-	for i, y := range p.Years {
+	for _, y := range p.Years {
 		if y.BudgetedAt.IsZero() {
 			continue
 		}
@@ -138,9 +136,19 @@ func obligationsOf(rb *Rulebook, cal *calendar.Calendar, p *Project, asOf time.T
 			EN:      fmt.Sprintf("declare the O&M needs for %d to the bureau by year-end", next),
 			Trigger: calendar.DateOf(y.BudgetedAt), Due: calendar.DateOf(review.OMDeclarationDue(next, rb.OMDeclaration)),
 		}
-		if i+1 < len(p.Years) && p.Years[i+1].Year == next {
-			o.Met = calendar.DateOf(p.Years[i+1].DeclaredAt)
-		} else if ended {
+		var met time.Time
+		later := false
+		for _, z := range p.Years {
+			if z.Year == next && (met.IsZero() || z.DeclaredAt.Before(met)) {
+				met = z.DeclaredAt
+			}
+			later = later || z.Year > next
+		}
+		if !met.IsZero() {
+			o.Met = calendar.DateOf(met)
+		} else if later || y.ended() {
+			// No action can meet it any more: a later year is declared,
+			// or this year's O&M ended for good.
 			continue
 		}
 		out = append(out, o)
@@ -153,6 +161,13 @@ func obligationsOf(rb *Rulebook, cal *calendar.Calendar, p *Project, asOf time.T
 	}
 	slices.SortStableFunc(out, func(a, b Obligation) int { return a.Due.Compare(b.Due) })
 	return out, nil
+}
+
+// ended reports whether an O&M year ended with no next year due: withdrawn,
+// its last contract terminated, or completed as final (第五条).
+func (y BudgetYear) ended() bool {
+	return y.State == StateWithdrawn || y.State == StateTerminated ||
+		(y.State == StateCompleted && y.Completion != nil && y.Completion.Final)
 }
 
 // dayOrZero is the Beijing date of t, or zero for the zero time.

@@ -33,6 +33,9 @@ func DateOf(t time.Time) Date { return Date(calendar.DateOf(t).Format(time.DateO
 // WithdrawPayload is the payload of withdraw.
 type WithdrawPayload struct {
 	Reason string `json:"reason,omitempty"`
+	// BudgetYear names, for 运维类, the budget year whose declaration is
+	// withdrawn; by default the latest.
+	BudgetYear int `json:"budget_year,omitempty"`
 }
 
 // PreliminaryInput is the payload of preliminary_review (第六条): the
@@ -94,6 +97,9 @@ type StartProcurementPayload struct {
 	// Method is the procurement method, e.g. 公开招标 (optional).
 	Method string `json:"method,omitempty"`
 	Note   string `json:"note,omitempty"`
+	// BudgetYear names, for 运维类, the budget year procured for; by
+	// default the latest.
+	BudgetYear int `json:"budget_year,omitempty"`
 }
 
 // ContractInput is a contract as the unit records it at signing.
@@ -114,6 +120,9 @@ type ContractInput struct {
 // SignContractPayload is the payload of sign_contract.
 type SignContractPayload struct {
 	Contract ContractInput `json:"contract"`
+	// BudgetYear names, for 运维类, the budget year the contract spends;
+	// by default the latest year that may spend.
+	BudgetYear int `json:"budget_year,omitempty"`
 }
 
 // ContractRef is the payload of file_contract (第十二条).
@@ -203,6 +212,27 @@ type CompletePayload struct {
 	// year's declaration is due (第五条).
 	Final bool   `json:"final,omitempty"`
 	Note  string `json:"note,omitempty"`
+	// BudgetYear names the budget year completed; by default the latest
+	// year in operation.
+	BudgetYear int `json:"budget_year,omitempty"`
+}
+
+// SecurityOpinionKind is what a 区委网信办 opinion is (第三条: 网络安全指导和
+// 监督).
+type SecurityOpinionKind string
+
+// The kinds of security opinion.
+const (
+	SecurityGuidance    SecurityOpinionKind = "guidance"    // 指导
+	SecuritySupervision SecurityOpinionKind = "supervision" // 监督
+)
+
+// SecurityOpinionPayload is the payload of security_opinion (第三条).
+type SecurityOpinionPayload struct {
+	Kind    SecurityOpinionKind `json:"kind"`
+	Opinion string              `json:"opinion"`
+	// Findings lists the security issues found (optional).
+	Findings []string `json:"findings,omitempty"`
 }
 
 // OMEvaluationRecord is an O&M evaluation (第五条) as recorded: the record

@@ -91,6 +91,9 @@ type Project struct {
 	Findings []review.Finding `json:"findings,omitempty"`
 	// Audits are the audit inspections recorded (第十六条).
 	Audits []Audit `json:"audits,omitempty"`
+	// SecurityOpinions are the cyberspace office's guidance and
+	// supervision opinions (第三条), in order.
+	SecurityOpinions []SecurityOpinion `json:"security_opinions,omitempty"`
 
 	// DeclaredAt is the time of the first declaration; the rulebook in
 	// force on that date governs the project.
@@ -102,11 +105,41 @@ type Project struct {
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
-// BudgetYear is one budget year of an O&M project (第五条).
+// BudgetYear is one budget year of an O&M project (第五条): its own cycle
+// of declaration, evaluation, budget, procurement, contracts and
+// operation, in its own state of the 运维类 table. The money of the year
+// is its own approved budget.
 type BudgetYear struct {
-	Year       int       `json:"year"`
+	Year int `json:"year"`
+	// State is the year's state in the 运维类 table.
+	State State `json:"state"`
+	// DeclaredAt is when the year was first declared, BudgetedAt when it
+	// entered the budget.
 	DeclaredAt time.Time `json:"declared_at"`
 	BudgetedAt time.Time `json:"budgeted_at,omitzero"`
+	// Declaration is the year's declaration in force.
+	Declaration review.Declaration `json:"declaration"`
+	// Findings are the findings of 第五条 recorded with the year's
+	// declaration: late (om_declaration_late), or for a year after the
+	// next (om_budget_year_not_next).
+	Findings []review.Finding `json:"findings,omitempty"`
+	// Requested is what the declaration asks for; Approved what the
+	// evaluation recommends (第五条), moved by the year's approved minor
+	// changes (第十一条第（一）项), from ApprovedAt.
+	Requested  review.Budget `json:"requested"`
+	Approved   review.Budget `json:"approved"`
+	ApprovedAt time.Time     `json:"approved_at,omitzero"`
+	// OMEvaluation, Budgeting and Completion are the year's evaluation,
+	// budget entry and completion.
+	OMEvaluation *OMEvaluationRecord `json:"om_evaluation,omitempty"`
+	Budgeting    *BudgetPayload      `json:"budgeting,omitempty"`
+	Completion   *CompletePayload    `json:"completion,omitempty"`
+	// ChangeBase is what the year's next change is measured against
+	// (第十一条).
+	ChangeBase review.Budget `json:"change_base"`
+	// priorFrom is the index in the project's Changes of the first change
+	// requested since the year's latest approval.
+	priorFrom int
 }
 
 // EverApproved reports whether the project has been approved at least once
@@ -155,6 +188,9 @@ type Contract struct {
 	// Declaration is the number of the declaration in force when the
 	// contract was signed (see Project.Declarations).
 	Declaration int `json:"declaration"`
+	// BudgetYear is, for 运维类, the budget year the contract spends
+	// (第五条).
+	BudgetYear int `json:"budget_year,omitempty"`
 	// FiledAt is when a copy was filed with the bureau (第十二条); zero
 	// while not filed.
 	FiledAt time.Time `json:"filed_at,omitzero"`
@@ -199,6 +235,8 @@ const (
 type Change struct {
 	// Seq numbers the project's changes from 1.
 	Seq int `json:"seq"`
+	// BudgetYear is, for 运维类, the budget year the change concerns.
+	BudgetYear int `json:"budget_year,omitempty"`
 	// Kind is the procedure change.Assess decided: minor
 	// (第十一条第（一）项) or major (第十一条第（二）项).
 	Kind change.Kind `json:"kind"`
@@ -247,7 +285,7 @@ func (c Change) Pending() []Role {
 func (p *Project) ChangeBasis() (change.Basis, error) {
 	b := change.Basis{Approved: p.EverApproved(), FixedAsset: p.FixedAsset, Base: p.ChangeBase}
 	for _, ch := range p.Changes[min(p.priorFrom, len(p.Changes)):] {
-		if ch.Status != ChangeApproved {
+		if ch.Status != ChangeApproved || (p.Kind == review.Operation && ch.BudgetYear != p.BudgetYear) {
 			continue
 		}
 		d, err := ch.Assessment()
@@ -288,6 +326,16 @@ type Acceptance struct {
 	DecidedAt time.Time `json:"decided_at,omitzero"`
 }
 
+// SecurityOpinion is a guidance or supervision opinion of 区委网信办 on a
+// project's network security (第三条: 区委网信办负责政务信息化项目的网络安全指导和
+// 监督工作).
+type SecurityOpinion struct {
+	SecurityOpinionPayload
+	ActorID string    `json:"actor_id"`
+	Role    Role      `json:"role"`
+	At      time.Time `json:"at"`
+}
+
 // Audit is an audit inspection recorded (第十六条).
 type Audit struct {
 	AuditPayload
@@ -316,11 +364,12 @@ func (p *Project) pendingChange() int {
 	return -1
 }
 
-// contractTotal is the sum of the amounts of the contracts not terminated.
+// contractTotal is the sum of the amounts of the contracts not terminated:
+// for 运维类, those of the budget year (each year spends its own budget).
 func (p *Project) contractTotal() decimal.Decimal {
 	sum := decimal.Zero
 	for _, c := range p.Contracts {
-		if c.Active() {
+		if c.Active() && (p.Kind != review.Operation || c.BudgetYear == p.BudgetYear) {
 			sum = sum.Add(c.Amount)
 		}
 	}

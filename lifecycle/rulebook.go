@@ -47,6 +47,15 @@ type Rulebook struct {
 	// default a late declaration is accepted and its lateness shows in
 	// the obligations.
 	RefuseLateOMDeclaration bool `json:"refuse_late_om_declaration"`
+	// RefuseOtherBudgetYear refuses an O&M declaration for a budget year
+	// after the next (第五条: 申报下一年度…运维需求). By default it is
+	// accepted with the finding om_budget_year_not_next recorded with the
+	// year.
+	RefuseOtherBudgetYear bool `json:"refuse_other_budget_year"`
+	// RequireFinanceInMeasures requires the record of 区财政局's part in a
+	// rectification order or a suspension (第十三条: 区大数据发展局会同区财政局
+	// 可要求…整改或暂停). By default the part is recorded when given.
+	RequireFinanceInMeasures bool `json:"require_finance_in_measures"`
 	// ArchiveDocuments lists the keys of the documents of 第十五条 that the
 	// archive may require; review.RequiredArchive drops those that cannot
 	// exist for a project.

@@ -167,8 +167,8 @@ func validPayload(p *lifecycle.Project, action lifecycle.Action, now time.Time) 
 	case lifecycle.ActDeclare:
 		d := declaration(p.Kind, p.FixedAsset, district("1000"))
 		d.BudgetYear = p.BudgetYear
-		switch p.State {
-		case lifecycle.StateOperating, lifecycle.StateCompleted, lifecycle.StateTerminated:
+		if p.Kind == review.Operation && p.State != lifecycle.StateReturned && p.State != lifecycle.StateRedeclarationRequired {
+			// The next year: each year is declared once (第五条).
 			d.BudgetYear = p.BudgetYear + 1
 		}
 		d.ParentID, d.Phase = p.ParentID, p.Phase

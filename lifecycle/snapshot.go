@@ -88,5 +88,6 @@ func (p *Project) clone() *Project {
 	q.Acceptances = slices.Clip(p.Acceptances)
 	q.Findings = slices.Clip(p.Findings)
 	q.Audits = slices.Clip(p.Audits)
+	q.SecurityOpinions = slices.Clip(p.SecurityOpinions)
 	return &q
 }

@@ -90,6 +90,7 @@ import (
 	"github.com/govit-cn/govit/adapters/httpapi"
 	"github.com/govit-cn/govit/adapters/integrity"
 	"github.com/govit-cn/govit/adapters/sqlstore"
+	"github.com/govit-cn/govit/adapters/web"
 	"github.com/govit-cn/govit/calendar"
 	"github.com/govit-cn/govit/lifecycle"
 )
@@ -202,12 +203,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	console, err := web.New(web.Config{
+		Engine: engine, Auth: auth, Calendar: cal, Logger: logger,
+		Verify: func(ctx context.Context, projectID string) (bool, string, error) {
+			rep, err := store.Verify(ctx, projectID)
+			if err != nil || rep.OK() {
+				return err == nil, "", err
+			}
+			return false, rep.Break.String(), nil
+		},
+	})
+	if err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           integrityHandler(verify, keyring, auth, logger, api),
+		Handler:           integrityHandler(verify, keyring, auth, logger, routes(api, console)),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -244,6 +259,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// routes serves the API under /v1 (with its description, health and
+// metrics endpoints) and the web console everywhere else.
+func routes(api *httpapi.Server, console *web.Console) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", api)
+	for _, p := range []string{"/openapi.json", "/healthz", "/readyz", "/metrics"} {
+		mux.Handle(p, api)
+	}
+	mux.Handle("/", console)
+	return mux
+}
+
 // printBanner tells the developer where the server is and how to call it.
 func printBanner(w io.Writer, url, dsn string, postgres bool, tokensPath string, created bool, entries []httpapi.TokenEntry) {
 	store := "SQLite " + dsn
@@ -268,6 +295,7 @@ func printBanner(w io.Writer, url, dsn string, postgres bool, tokensPath string,
 	}
 	fmt.Fprintf(w, "\nTry: curl -s $GOVIT/v1/projects -H \"Authorization: Bearer $TOKEN_BDB\"\n")
 	fmt.Fprintf(w, "API description: %s/openapi.json\n", url)
+	fmt.Fprintf(w, "Web console: %s/ (sign in with a token of %s)\n", url, tokensPath)
 }
 
 // tokenVar is the shell variable a token of actor is printed as:

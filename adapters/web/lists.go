@@ -1,0 +1,258 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/govit-cn/govit/lifecycle"
+	"github.com/govit-cn/govit/review"
+)
+
+// Sizes of the lists.
+const (
+	// todoShown is how many entries each part of the to-do list shows.
+	todoShown = 50
+	// todoScan bounds the summaries the to-do list reads for each part.
+	todoScan = 2000
+	// pageSize is the project list's page.
+	pageSize = 50
+	// yearScan bounds the projects read for one page of a budget-year
+	// filter, which the summaries do not carry.
+	yearScan = 200
+)
+
+// workItem is a project awaiting the actor, with what they may do.
+type workItem struct {
+	Summary lifecycle.Summary
+	Actions []lifecycle.Action
+}
+
+// dueItem is a project's next duty with the working days left.
+type dueItem struct {
+	Summary lifecycle.Summary
+	Duty    string
+	Text    string
+	Class   string
+}
+
+type todoView struct {
+	Work      []workItem
+	WorkMore  bool
+	Due       []dueItem
+	DueMore   bool
+	CanCreate bool
+}
+
+// todo lists the projects on which the actor may act now, and the duties
+// due or overdue, soonest first.
+func (c *Console) todo(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	p := c.newPage(r, s, "todo")
+	v := &todoView{CanCreate: s.actor.Has(lifecycle.RoleUnit)}
+	rb := c.engine.Rulebook(c.clock())
+
+	var candidates []lifecycle.Summary
+	for _, st := range permittedStates(rb, s.actor) {
+		page, _, err := c.engine.List(ctx, s.actor, lifecycle.Query{State: st, Limit: todoShown + 1})
+		if err != nil {
+			c.fail(w, r, s, err)
+			return
+		}
+		candidates = append(candidates, page...)
+	}
+	// Oldest first: what has waited longest comes first.
+	slices.SortFunc(candidates, func(a, b lifecycle.Summary) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+	for _, sum := range candidates {
+		if len(v.Work) == todoShown {
+			v.WorkMore = true
+			break
+		}
+		acts, err := c.engine.Permitted(ctx, s.actor, sum.ProjectID)
+		if err != nil {
+			if lifecycle.KindOf(err) == lifecycle.KindNotFound {
+				continue
+			}
+			c.fail(w, r, s, err)
+			return
+		}
+		acts = slices.DeleteFunc(acts, func(a lifecycle.Action) bool {
+			return a == lifecycle.ActAudit || a == lifecycle.ActReportIssue || a == lifecycle.ActWithdraw
+		})
+		if len(acts) > 0 {
+			v.Work = append(v.Work, workItem{Summary: sum, Actions: acts})
+		}
+	}
+
+	var due []lifecycle.Summary
+	q := lifecycle.Query{DueBefore: c.today().AddDate(1, 0, 0), Limit: 500}
+	for len(due) < todoScan {
+		page, next, err := c.engine.List(ctx, s.actor, q)
+		if err != nil {
+			c.fail(w, r, s, err)
+			return
+		}
+		due = append(due, page...)
+		if next == "" {
+			break
+		}
+		q.After = next
+	}
+	slices.SortFunc(due, func(a, b lifecycle.Summary) int {
+		if n := a.NextDue.Compare(b.NextDue); n != 0 {
+			return n
+		}
+		return strings.Compare(a.ProjectID, b.ProjectID)
+	})
+	if len(due) > todoShown {
+		due, v.DueMore = due[:todoShown], true
+	}
+	for _, sum := range due {
+		t, class := c.dueText(p, lifecycle.ObligationPending, sum.NextDue, 0)
+		v.Due = append(v.Due, dueItem{Summary: sum, Duty: dutyName(p, sum.NextDuty), Text: t, Class: class})
+	}
+	p.Data = v
+	c.render(w, http.StatusOK, "todo", p)
+}
+
+// listView is a page of the project list.
+type listView struct {
+	Rows    []lifecycle.Summary
+	Totals  map[string]string
+	Filter  listFilter
+	States  []lifecycle.State
+	Next    string
+	First   string
+	Scanned int
+	Bureau  bool
+}
+
+type listFilter struct {
+	State   string
+	Kind    string
+	Unit    string
+	Year    string
+	Overdue bool
+	After   string
+}
+
+// query writes the filter (without the cursor) as a query string.
+func (f listFilter) query() url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"state": f.State, "kind": f.Kind, "unit": f.Unit, "year": f.Year} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Overdue {
+		q.Set("overdue", "1")
+	}
+	return q
+}
+
+// list shows the projects the actor may see, filtered, a page at a time.
+func (c *Console) list(w http.ResponseWriter, r *http.Request, s *session) {
+	ctx := r.Context()
+	p := c.newPage(r, s, "projects")
+	qv := r.URL.Query()
+	f := listFilter{
+		State: qv.Get("state"), Kind: qv.Get("kind"), Unit: strings.TrimSpace(qv.Get("unit")),
+		Year: strings.TrimSpace(qv.Get("year")), Overdue: qv.Get("overdue") != "", After: qv.Get("after"),
+	}
+	v := &listView{Filter: f, Bureau: s.actor.IsBureau()}
+	seen := map[lifecycle.State]bool{}
+	for _, k := range []review.Kind{review.Construction, review.Operation} {
+		for _, st := range lifecycle.States(k) {
+			if !seen[st] {
+				seen[st] = true
+				v.States = append(v.States, st)
+			}
+		}
+	}
+	q := lifecycle.Query{State: lifecycle.State(f.State), Kind: f.Kind, Unit: f.Unit, After: f.After, Limit: pageSize}
+	if f.State != "" && !seen[q.State] {
+		q.State = ""
+		v.Filter.State = ""
+	}
+	if f.Kind != "" && !review.Kind(f.Kind).Valid() {
+		q.Kind = ""
+		v.Filter.Kind = ""
+	}
+	if f.Overdue {
+		q.DueBefore = c.today()
+	}
+	year, yerr := strconv.Atoi(f.Year)
+	if f.Year == "" || yerr != nil {
+		v.Filter.Year = ""
+		page, next, err := c.engine.List(ctx, s.actor, q)
+		if err != nil {
+			if lifecycle.KindOf(err) == lifecycle.KindInvalid {
+				http.Redirect(w, r, "/projects", http.StatusSeeOther)
+				return
+			}
+			c.fail(w, r, s, err)
+			return
+		}
+		v.Rows, v.Next = page, next
+	} else {
+		rows, next, scanned, err := c.byYear(r, s, q, year)
+		if err != nil {
+			c.fail(w, r, s, err)
+			return
+		}
+		v.Rows, v.Next, v.Scanned = rows, next, scanned
+	}
+	base := v.Filter.query()
+	v.First = "/projects?" + base.Encode()
+	if v.Next != "" {
+		base.Set("after", v.Next)
+		v.Next = "/projects?" + base.Encode()
+	}
+	v.Totals = map[string]string{}
+	for _, row := range v.Rows {
+		v.Totals[row.ProjectID] = amounts(row.Approved)["total"]
+	}
+	p.Data = v
+	c.render(w, http.StatusOK, "list", p)
+}
+
+// byYear pages through the list keeping the projects of a budget year:
+// the year of the declaration in force or of the budget entry. It reads
+// at most yearScan projects a page and returns the cursor to go on from.
+func (c *Console) byYear(r *http.Request, s *session, q lifecycle.Query, year int) ([]lifecycle.Summary, string, int, error) {
+	var rows []lifecycle.Summary
+	scanned := 0
+	q.Limit = pageSize
+	for {
+		page, next, err := c.engine.List(r.Context(), s.actor, q)
+		if err != nil {
+			return nil, "", scanned, err
+		}
+		for _, sum := range page {
+			scanned++
+			proj, err := c.engine.Get(r.Context(), s.actor, sum.ProjectID)
+			if err != nil {
+				if lifecycle.KindOf(err) == lifecycle.KindNotFound {
+					continue
+				}
+				return nil, "", scanned, err
+			}
+			if proj.BudgetYear == year || proj.Declaration.BudgetYear == year ||
+				(proj.Budgeting != nil && proj.Budgeting.Year == year) {
+				rows = append(rows, sum)
+			}
+			if len(rows) == pageSize || scanned >= yearScan {
+				if sum.ProjectID == page[len(page)-1].ProjectID && next == "" {
+					return rows, "", scanned, nil
+				}
+				return rows, sum.ProjectID, scanned, nil
+			}
+		}
+		if next == "" {
+			return rows, "", scanned, nil
+		}
+		q.After = next
+	}
+}

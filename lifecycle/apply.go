@@ -258,6 +258,7 @@ func (p *Project) fold(e Event, rec any, owned bool) {
 			p.Kind = r.Kind
 			p.Unit = r.Unit
 			p.DeclaredAt = e.At
+			p.FilledOn, _ = r.FilledDay()
 		}
 		p.Declaration = *r
 		p.Declarations++

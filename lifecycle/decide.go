@@ -59,6 +59,9 @@ func Decide(rb *Rulebook, p *Project, actor Actor, action Action, payload json.R
 
 func decide(rb *Rulebook, p *Project, actor Actor, action Action, payload json.RawMessage, now time.Time) (Event, *Error) {
 	if rb != nil && p != nil {
+		if err := checkFilledOn(rb, action, payload, now); err != nil {
+			return Event{}, err
+		}
 		if ev, err, ok := decideYear(rb, p, actor, action, payload, now); ok {
 			return ev, err
 		}

@@ -115,6 +115,16 @@ func (e *Engine) Rulebook(declaredOn time.Time) *Rulebook {
 	return e.books.books[0]
 }
 
+// RulebookOf returns the rulebook that governs project p: the one in force
+// on its first declaration's 填报时间 (附件1) when the form gave one, else
+// on the day it was first declared (第二十条).
+func (e *Engine) RulebookOf(p *Project) *Rulebook {
+	if !p.FilledOn.IsZero() {
+		return e.Rulebook(p.FilledOn)
+	}
+	return e.Rulebook(p.DeclaredAt)
+}
+
 // Declare files a new project's declaration (第五条, 第六条) for the actor's
 // unit and returns the project. The declaration is refused if it is
 // classified (第十九条), out of scope (第二条) or incomplete (附件1); a later
@@ -125,7 +135,16 @@ func (e *Engine) Declare(ctx context.Context, actor Actor, d review.Declaration)
 		return nil, err
 	}
 	now := e.clock()
-	rb := e.books.InForce(now)
+	// The form's 填报时间 (附件1), when given, is the day the declaration is
+	// judged on: not after today, not before the measure.
+	on := now
+	if fs := review.CheckFilledOn(d, now, e.books.books[0].Effective); len(fs) > 0 {
+		return nil, &Error{Kind: KindInvalid, Code: fs[0].Code, Article: fs[0].Article, ZH: fs[0].ZH, EN: fs[0].EN, Findings: fs}
+	}
+	if t, ok := d.FilledDay(); ok {
+		on = t
+	}
+	rb := e.books.InForce(on)
 	if rb == nil {
 		return nil, &Error{Kind: KindRefused, Code: "measure_not_in_force", Article: ArticleEffective,
 			ZH: "申报日期早于本办法施行日期", EN: "the measure is not in force on the declaration date"}
@@ -220,7 +239,7 @@ func (e *Engine) do(ctx context.Context, p *Project, expectedVersion int64, acto
 	if expectedVersion != AnyVersion && expectedVersion != p.Version {
 		return nil, Event{}, ConflictError(p.ID, expectedVersion, p.Version)
 	}
-	rb := e.Rulebook(p.DeclaredAt)
+	rb := e.RulebookOf(p)
 	ev, derr := decide(rb, p, actor, action, payload, e.clock())
 	if derr != nil {
 		e.log.DebugContext(ctx, "action refused", "project", p.ID, "action", action, "actor", actor.ID, "code", derr.Code)
@@ -324,7 +343,7 @@ func (e *Engine) Permitted(ctx context.Context, actor Actor, projectID string) (
 	if err != nil {
 		return nil, err
 	}
-	return Permitted(e.Rulebook(p.DeclaredAt), p, actor), nil
+	return Permitted(e.RulebookOf(p), p, actor), nil
 }
 
 // Obligations lists the project's duties as of asOf (see the package
@@ -334,7 +353,7 @@ func (e *Engine) Obligations(ctx context.Context, actor Actor, projectID string,
 	if err != nil {
 		return nil, err
 	}
-	return obligationsOf(e.Rulebook(p.DeclaredAt), e.cal, p, asOf)
+	return obligationsOf(e.RulebookOf(p), e.cal, p, asOf)
 }
 
 // List returns the summaries the actor may see that match q, a page at a

@@ -413,7 +413,7 @@ func (p *Project) applyYear(e Event, rec any, m *machine, owned bool) *Error {
 	v.fold(e, rec, owned)
 	v.State = row.Dest(from)
 	if p.State == StateNone {
-		p.ID, p.Kind, p.Unit, p.DeclaredAt = v.ID, v.Kind, v.Unit, v.DeclaredAt
+		p.ID, p.Kind, p.Unit, p.DeclaredAt, p.FilledOn = v.ID, v.Kind, v.Unit, v.DeclaredAt, v.FilledOn
 	}
 	year := v.BudgetYear
 	p.Contracts, p.Changes, p.Audits, p.Supervision = v.Contracts, v.Changes, v.Audits, v.Supervision
@@ -509,4 +509,20 @@ func permittedYears(rb *Rulebook, p *Project, actor Actor) []Action {
 		}
 	}
 	return out
+}
+
+// checkFilledOn refuses a declaration whose form's 填报时间 (附件1) is after
+// the day it is made or before the rulebook took effect (第二十条).
+func checkFilledOn(rb *Rulebook, action Action, payload json.RawMessage, now time.Time) *Error {
+	if action != ActDeclare || !bytes.Contains(payload, []byte(`"filled_on"`)) {
+		return nil
+	}
+	d, err := decodeDeclaration(payload)
+	if err != nil {
+		return nil // the decision reports it
+	}
+	if fs := review.CheckFilledOn(*d, now, rb.Effective); len(fs) > 0 {
+		return &Error{Kind: KindInvalid, Code: fs[0].Code, Article: fs[0].Article, ZH: fs[0].ZH, EN: fs[0].EN, Findings: fs}
+	}
+	return nil
 }

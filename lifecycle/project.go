@@ -96,8 +96,13 @@ type Project struct {
 	SecurityOpinions []SecurityOpinion `json:"security_opinions,omitempty"`
 
 	// DeclaredAt is the time of the first declaration; the rulebook in
-	// force on that date governs the project.
+	// force on that date governs the project, unless the first
+	// declaration's form gave its 填报时间.
 	DeclaredAt time.Time `json:"declared_at"`
+	// FilledOn is the 填报时间 of the first declaration's form (附件1),
+	// midnight Beijing time, when the form gave one: the rulebook in force
+	// on it governs the project (see Engine.RulebookOf).
+	FilledOn time.Time `json:"filled_on,omitzero"`
 	// ApprovedAt is the time of the latest approval; zero before the
 	// first.
 	ApprovedAt time.Time `json:"approved_at,omitzero"`

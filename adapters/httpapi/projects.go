@@ -67,7 +67,7 @@ func matchETag(header string, version int64, weak bool) bool {
 
 // permitted lists the actions actor may take on p now, never nil.
 func (s *Server) permitted(p *lifecycle.Project, actor lifecycle.Actor) []lifecycle.Action {
-	out := lifecycle.Permitted(s.engine.Rulebook(p.DeclaredAt), p, actor)
+	out := lifecycle.Permitted(s.engine.RulebookOf(p), p, actor)
 	if out == nil {
 		out = []lifecycle.Action{}
 	}

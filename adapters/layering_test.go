@@ -16,13 +16,15 @@ import (
 const modulePath = "github.com/govit-cn/govit"
 
 // layer gives each top-level directory its place in the dependency
-// direction calendar, review → change → lifecycle → adapters → examples. A
+// direction calendar, review → change, document → lifecycle → adapters →
+// examples. A
 // package may import packages of its own top-level directory and of lower
 // layers only; calendar and review, both leaves, may not import each other.
 var layer = map[string]int{
 	"calendar":  0,
 	"review":    0,
 	"change":    1,
+	"document":  1,
 	"lifecycle": 2,
 	"adapters":  3,
 	"examples":  4,
@@ -30,7 +32,7 @@ var layer = map[string]int{
 
 // domain lists the directories that hold rules: they must not reach for
 // transport or storage.
-var domain = map[string]bool{"calendar": true, "review": true, "change": true, "lifecycle": true}
+var domain = map[string]bool{"calendar": true, "review": true, "change": true, "document": true, "lifecycle": true}
 
 // forbiddenInDomain are the standard packages no domain package imports.
 var forbiddenInDomain = map[string]bool{"net/http": true, "database/sql": true}
@@ -104,7 +106,7 @@ func violations(edges []importEdge) []string {
 	for _, e := range edges {
 		fromLayer, known := layer[e.from]
 		if !known {
-			out = append(out, e.file+": file outside the module's layout (calendar review change lifecycle adapters examples)")
+			out = append(out, e.file+": file outside the module's layout (calendar review change document lifecycle adapters examples)")
 			continue
 		}
 		if domain[e.from] && forbiddenInDomain[e.to] {
@@ -124,7 +126,7 @@ func violations(edges []importEdge) []string {
 			continue
 		}
 		if toLayer >= fromLayer {
-			out = append(out, e.file+": "+e.from+" may not import "+e.to+" (direction: calendar, review → change → lifecycle → adapters → examples)")
+			out = append(out, e.file+": "+e.from+" may not import "+e.to+" (direction: calendar, review → change, document → lifecycle → adapters → examples)")
 		}
 	}
 	return out
@@ -149,6 +151,8 @@ func TestViolationsAreDetected(t *testing.T) {
 		{"domain imports an adapter", importEdge{"lifecycle/x.go", "lifecycle", modulePath + "/adapters/sqlstore"}},
 		{"leaf imports leaf", importEdge{"calendar/x.go", "calendar", modulePath + "/review"}},
 		{"change imports lifecycle", importEdge{"change/x.go", "change", modulePath + "/lifecycle"}},
+		{"document imports lifecycle", importEdge{"document/x.go", "document", modulePath + "/lifecycle"}},
+		{"document imports net/http", importEdge{"document/x.go", "document", "net/http"}},
 		{"adapter imports example", importEdge{"adapters/httpapi/x.go", "adapters", modulePath + "/examples/server"}},
 		{"unknown top-level dir", importEdge{"internal/x.go", "internal", "fmt"}},
 	}

@@ -432,8 +432,8 @@ func (c *call) derive(raw json.RawMessage) (any, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		if in.Year < review.MinBudgetYear {
-			return nil, required("year", "第七条")
+		if fs := review.CheckBudgetYear(in.Year, "year", "第七条"); len(fs) > 0 {
+			return nil, &Error{Kind: KindInvalid, Code: fs[0].Code, Article: fs[0].Article, ZH: fs[0].ZH, EN: fs[0].EN, Findings: fs}
 		}
 		if in.Type != BudgetAnnual && in.Type != BudgetAdditional {
 			return nil, invalid("type", "budget_type_invalid", "type 须为 annual（纳入年度预算）或 additional（新增预算）", "type must be annual or additional")

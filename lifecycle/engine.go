@@ -205,6 +205,14 @@ func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64
 	if err := ctxError(ctx); err != nil {
 		return nil, Event{}, err
 	}
+	if ss, ok := e.keptFolds(); ok {
+		// The store's kept fold: one row, decoded for this call alone.
+		p, err := e.loadKept(ctx, ss, projectID)
+		if err != nil {
+			return nil, Event{}, err
+		}
+		return e.do(ctx, p, expectedVersion, actor, action, payload)
+	}
 	// First on the snapshot, if the engine has one. An append from it is
 	// safe: the store checks the version. A conflict or a refusal is
 	// decided again on the store's history, which another engine may have
@@ -256,18 +264,21 @@ func (e *Engine) do(ctx context.Context, p *Project, expectedVersion int64, acto
 // the OnEvent hook. It returns the event as stored.
 func (e *Engine) commit(ctx context.Context, rb *Rulebook, p *Project, ev Event) (Event, error) {
 	expected := p.Version
+	decl := declKeyOf(p)
 	if err := p.Apply(ev); err != nil {
 		return Event{}, err
 	}
 	summary := e.summary(ctx, rb, p)
-	stored, err := e.store.Append(ctx, expected, []Event{ev}, summary)
+	stored, err := e.appendCommit(ctx, expected, p, ev, summary, declKeyOf(p) != decl)
 	if err != nil {
 		return Event{}, storeError(err)
 	}
 	if len(stored) == 1 {
 		ev = stored[0]
 	}
-	e.snaps.put(p)
+	if _, kept := e.keptFolds(); !kept {
+		e.snaps.put(p)
+	}
 	e.log.InfoContext(ctx, "event appended", "project", ev.ProjectID, "version", ev.Version, "action", ev.Action, "actor", ev.Actor.ID, "state", p.State)
 	if e.onEvent != nil {
 		e.onEvent(ctx, ev, summary)
@@ -297,6 +308,19 @@ func (e *Engine) summary(ctx context.Context, rb *Rulebook, p *Project) Summary 
 
 // Get returns the project as the actor may see it.
 func (e *Engine) Get(ctx context.Context, actor Actor, projectID string) (*Project, error) {
+	if ss, ok := e.keptFolds(); ok {
+		if err := ctxError(ctx); err != nil {
+			return nil, err
+		}
+		p, err := e.loadKept(ctx, ss, projectID)
+		if err != nil {
+			return nil, err
+		}
+		if !actor.CanSee(p) {
+			return nil, NotFoundError(projectID)
+		}
+		return p, nil
+	}
 	_, p, err := e.loadVisible(ctx, actor, projectID)
 	if err != nil {
 		return nil, err
@@ -316,6 +340,12 @@ func (e *Engine) own(p *Project) *Project {
 
 // Events returns the project's history.
 func (e *Engine) Events(ctx context.Context, actor Actor, projectID string) ([]Event, error) {
+	if _, ok := e.keptFolds(); ok {
+		if _, err := e.Version(ctx, actor, projectID); err != nil {
+			return nil, err
+		}
+		return e.loadEvents(ctx, projectID)
+	}
 	events, _, err := e.loadVisible(ctx, actor, projectID)
 	return events, err
 }
@@ -380,6 +410,9 @@ func (e *Engine) List(ctx context.Context, actor Actor, q Query) ([]Summary, str
 
 // load reads a project's history and folds it.
 func (e *Engine) load(ctx context.Context, projectID string) (*Project, error) {
+	if ss, ok := e.keptFolds(); ok {
+		return e.loadKept(ctx, ss, projectID)
+	}
 	_, p, err := e.loadBoth(ctx, projectID)
 	return p, err
 }
@@ -466,10 +499,17 @@ func ctxCause(err error) *Error {
 // project (第八条), are not compared. Each finding names the existing
 // project by name and ID.
 //
-// Its cost grows with the number of visible projects: it walks every page
-// of the list and loads each project (from the engine's snapshot when it
-// is current). The context is checked before each load.
+// On a store with an OverlapIndex (the SQL stores), the candidates come
+// from the index, which keeps each declaration's bigrams from the moment
+// it is declared, and are scored exactly as below; the cost grows with the
+// projects sharing the declaration's rarer bigrams, not with all projects.
+// On another store its cost grows with the number of visible projects: it
+// walks every page of the list and loads each project (from the engine's
+// snapshot when it is current). The context is checked before each load.
 func (e *Engine) Overlaps(ctx context.Context, actor Actor, d review.Declaration) ([]review.Finding, error) {
+	if ix, ok := e.store.(OverlapIndex); ok {
+		return e.overlapsIndexed(ctx, ix, actor, d)
+	}
 	var existing []review.Declaration
 	q := Query{}
 	for {

@@ -139,3 +139,9 @@ func intersectSorted(a, b []uint64) int {
 	}
 	return n
 }
+
+// Bigrams returns the sorted distinct character bigrams Overlaps scores a
+// declaration's texts on (its name and content, each normalised, bigrams
+// not spanning from one text to the next), for an index that finds the
+// candidates before Overlaps scores them.
+func Bigrams(name, content string) []uint64 { return bigramSet(name, content) }

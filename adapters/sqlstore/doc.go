@@ -40,16 +40,49 @@
 // back (never torn: the database stays consistent). On PostgreSQL,
 // durability is the server's (synchronous_commit).
 //
-// Within one process, appends to SQLite wait their turn in Go, respecting
-// their context, rather than in SQLite's busy handler; other processes on
-// the same file are kept out by SQLite's lock and wait up to the busy
-// timeout. Reads never wait for writes (WAL).
+// Within one process, appends to SQLite go to one writer goroutine
+// (group commit, below) rather than into SQLite's busy handler; other
+// processes on the same file are kept out by SQLite's lock and wait up to
+// the busy timeout. Reads never wait for writes (WAL).
+//
+// # Write path and group commit
+//
+// Every append — Store.Append, lifecycle.RequestAppender's AppendRequest
+// and AppendWith — runs appendOne in a transaction: read the project's
+// head (version and last hash), check the expected version, insert the
+// events with their chain hashes, upsert the projection, then, when the
+// request carries them, the kept fold (AppendRequest.Snapshot, table
+// snapshots) and the 第四条 features (AppendRequest.Overlap, tables
+// overlap_*), and last the joined writes: those of WithWrite (every
+// append) and the extra Writes of AppendWith (this append). A Write gets
+// the transaction (Tx, $n placeholders on both dialects), the dialect,
+// the request and the events as stored (with Seq), so that other data —
+// an idempotency key, an outbox row per event, a global sequence — commits
+// or rolls back with the events. New per-append data goes in new fields of
+// lifecycle.AppendRequest, read by a Write or by appendOne.
+//
+// On PostgreSQL each append is its own transaction, and concurrent appends
+// commit in parallel. On SQLite, which has one writer at a time, one
+// goroutine (writer) takes an append and every append already queued
+// behind it, up to 256, and runs them in one transaction, each within a
+// savepoint: an append whose version check, insert or joined write fails
+// is rolled back to its savepoint alone, and the others go on; a later
+// append of the batch to the same project sees the earlier one. The batch
+// commits once — one fsync of the WAL for all its appends — and only then
+// is each append acknowledged, with its own outcome, or with the commit's
+// error for all. An append still queued when its context ends is
+// withdrawn; once the writer has begun it, it runs to the end with the
+// caller's values but without its cancellation (a cancelled statement
+// would roll back the whole batch), so an append is never reported failed
+// when it may have committed. WriterStats counts the transactions and the
+// appends they held.
 //
 // # Schema
 //
 // The schema is created and migrated at Open by embedded goose
 // migrations (migrations/sqlite and migrations/postgres; on PostgreSQL
-// under an advisory lock, so concurrent openers do not race). Two tables:
+// under an advisory lock, so concurrent openers do not race). The log and
+// its projection:
 //
 //   - events: one row per event, appended and never updated: seq (the
 //     global order: INTEGER PRIMARY KEY AUTOINCREMENT on SQLite, an
@@ -62,7 +95,25 @@
 //     the same transaction as the events: name, unit, kind, state,
 //     version, the approved amounts by funding source, next_due,
 //     next_duty and updated_at, with indexes for List by unit, state and
-//     kind, and for the overdue query (next_due).
+//     kind, and for the overdue query (next_due; unit and next_due for
+//     one unit's).
+//
+// and what makes reads independent of the size of the history and of the
+// portfolio (migration 00003):
+//
+//   - snapshots: the project folded at its latest version
+//     (lifecycle.EncodeSnapshot), replaced in each append's transaction;
+//     LoadSnapshot returns it with the projection's version in one row,
+//     and nothing when it is older (an append without a fold).
+//   - overlap_features, overlap_grams, overlap_df: the 第四条 index. The
+//     declaration in force of each project (unit, name, content, parent)
+//     with its distinct character bigrams; an inverted index from bigram
+//     to project; the number of projects holding each bigram. Written when
+//     the declaration in force changes. OverlapCandidates looks up the
+//     rarest part of a declaration's bigrams that any project reaching
+//     the threshold must share (lifecycle.OverlapProbe), and returns the
+//     texts of the projects that may reach it, for review.Overlaps to
+//     score exactly.
 //
 // Project IDs order by their bytes (the "C" collation on PostgreSQL), as
 // in every store. Amounts are exact: decimal TEXT on SQLite, NUMERIC on

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -28,11 +29,22 @@ type Store struct {
 	newHash func() hash.Hash
 	// keys seals the chain with HMAC when set (see WithKeyring).
 	keys *integrity.Keyring
-	// writes serialises this process's appends on SQLite, whose
-	// transactions take the database's single write lock anyway: waiting
-	// here is cheaper than in SQLite's busy handler, and respects the
-	// context. Other processes are still kept out by the lock itself.
+	// queue hands this process's appends to the one writer of a SQLite
+	// store (see writer.go); nil on PostgreSQL, where each append is its
+	// own transaction.
+	queue   chan *appendOp
+	quit    chan struct{}
+	stopped chan struct{}
+	// writes is held by the SQLite writer while it commits a batch, and
+	// by whatever must keep this process's appends out for a while (Head,
+	// SealUnkeyed); it waits here, respecting its context, rather than in
+	// SQLite's busy handler. Other processes are kept out by SQLite's lock.
 	writes chan struct{}
+	// joined are the writes of WithWrite.
+	joined []Write
+	// commits and committed count the writer's transactions and the
+	// appends they held.
+	commits, committed atomic.Int64
 	// The statements of an append, prepared once.
 	stmtHead, stmtInsert, stmtUpsert *sql.Stmt
 }
@@ -47,6 +59,7 @@ type config struct {
 	newHash  func() hash.Hash
 	keys     *integrity.Keyring
 	maxConns int
+	writes   []Write
 }
 
 // WithLogger sets the logger (silent by default). Appends and conflicts
@@ -124,7 +137,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	for _, r := range results {
 		c.logger.InfoContext(ctx, "sqlstore: migration applied", "dialect", string(d), "version", r.Source.Version, "duration", r.Duration)
 	}
-	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys}
+	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys, joined: c.writes}
 	if d == SQLite {
 		s.writes = make(chan struct{}, 1)
 	}
@@ -137,11 +150,27 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("sqlstore: prepare: %w", err)
 		}
 	}
+	if d == SQLite {
+		s.queue = make(chan *appendOp)
+		s.quit = make(chan struct{})
+		s.stopped = make(chan struct{})
+		go s.writer()
+	}
 	return s, nil
 }
 
-// Close closes the database.
+// Close stops the writer and closes the database. Appends still waiting
+// for the writer fail; appends it has taken are committed or rolled back
+// first.
 func (s *Store) Close() error {
+	if s.quit != nil {
+		select {
+		case <-s.quit:
+		default:
+			close(s.quit)
+			<-s.stopped
+		}
+	}
 	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtInsert, s.stmtUpsert} {
 		if st != nil {
 			st.Close()
@@ -195,157 +224,14 @@ func (s *Store) Load(ctx context.Context, projectID string) ([]lifecycle.Event, 
 		// the query rather than find nothing.
 		return nil, lifecycle.NotFoundError(projectID)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events WHERE project_id = $1 ORDER BY version`, projectID)
+	out, err := s.queryEvents(ctx, "load", `SELECT `+eventColumns+` FROM events WHERE project_id = $1 ORDER BY version`, projectID)
 	if err != nil {
-		return nil, s.fail(ctx, "load", err)
-	}
-	defer rows.Close()
-	var out []lifecycle.Event
-	for rows.Next() {
-		var (
-			r  row
-			at dbTime
-		)
-		if err := rows.Scan(&r.seq, &r.projectID, &r.version, &r.action, &r.actorID, &r.actorUnit, &r.actorRoles, &r.role, &at, &r.article, &r.payload); err != nil {
-			return nil, s.fail(ctx, "load", err)
-		}
-		r.at = at.t
-		e, err := r.event()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.fail(ctx, "load", err)
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, lifecycle.NotFoundError(projectID)
 	}
 	return out, nil
-}
-
-// Append implements lifecycle.Store. It checks the append's shape
-// (lifecycle.CheckAppend), then, in one transaction, checks the project's
-// current version, inserts the events with their chain hashes and replaces
-// the projection. A unique violation on (project_id, version), which is
-// how a concurrent append at the same version shows on PostgreSQL, is a
-// conflict like a version mismatch.
-func (s *Store) Append(ctx context.Context, expected int64, events []lifecycle.Event, summary lifecycle.Summary) ([]lifecycle.Event, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := lifecycle.CheckAppend(expected, events, summary); err != nil {
-		return nil, err
-	}
-	id := events[0].ProjectID
-	if err := s.checkText(events, summary); err != nil {
-		return nil, err
-	}
-	rs := make([]row, len(events))
-	for i, e := range events {
-		r, err := rowOf(e)
-		if err != nil {
-			return nil, err
-		}
-		rs[i] = r
-	}
-	summary.ProjectID = id
-	summary.Version = events[len(events)-1].Version
-
-	if s.writes != nil {
-		select {
-		case s.writes <- struct{}{}:
-			defer func() { <-s.writes }()
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-	}
-	err := s.appendTx(ctx, expected, rs, summary)
-	if err != nil {
-		var le *lifecycle.Error
-		if errors.As(err, &le) {
-			return nil, err
-		}
-		if isUniqueViolation(err) {
-			actual, aerr := s.currentVersion(ctx, id)
-			if aerr != nil {
-				actual = -1
-			}
-			s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", expected, "actual", actual)
-			return nil, conflict(id, expected, actual, err)
-		}
-		return nil, s.fail(ctx, "append", err)
-	}
-	out := make([]lifecycle.Event, len(rs))
-	for i, r := range rs {
-		e, err := r.event()
-		if err != nil {
-			return nil, err
-		}
-		out[i] = lifecycle.CopyEvent(e)
-	}
-	s.logger.DebugContext(ctx, "sqlstore: appended", "project", id, "from", expected+1, "to", summary.Version, "seq", out[len(out)-1].Seq)
-	return out, nil
-}
-
-func conflict(id string, expected, actual int64, cause error) error {
-	e := lifecycle.ConflictError(id, expected, actual)
-	e.Err = cause
-	return e
-}
-
-func (s *Store) appendTx(ctx context.Context, expected int64, rs []row, sum lifecycle.Summary) error {
-	id := rs[0].projectID
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-
-	var (
-		cur  int64
-		prev []byte
-	)
-	err = tx.StmtContext(ctx, s.stmtHead).QueryRowContext(ctx, id).Scan(&cur, &prev)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		cur, prev = 0, make([]byte, s.newHash().Size())
-	case err != nil:
-		return err
-	}
-	if cur != expected {
-		s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", expected, "actual", cur)
-		return lifecycle.ConflictError(id, expected, cur)
-	}
-	insert := tx.StmtContext(ctx, s.stmtInsert)
-	for i := range rs {
-		r := &rs[i]
-		r.keyID = s.sealingKey()
-		if r.hash, err = s.seal(prev, *r); err != nil {
-			return err
-		}
-		var payload any
-		if len(r.payload) > 0 {
-			payload = r.payload
-		}
-		err := insert.QueryRowContext(ctx,
-			r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash, r.keyID,
-		).Scan(&r.seq)
-		if err != nil {
-			return err
-		}
-		prev = r.hash
-	}
-	a := sum.Approved
-	_, err = tx.StmtContext(ctx, s.stmtUpsert).ExecContext(ctx,
-		id, sum.Name, sum.Unit, sum.Kind, string(sum.State), sum.Version,
-		amount(a.Central), amount(a.Municipal), amount(a.District), amount(a.SelfFunded),
-		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, s.timeArg(lifecycle.StoreTime(sum.UpdatedAt)))
-	if err != nil {
-		return err
-	}
-	return tx.Commit()
 }
 
 // storable reports whether s can be kept as text by both databases:
@@ -385,14 +271,18 @@ func (s *Store) checkText(events []lifecycle.Event, sum lifecycle.Summary) error
 	}
 	for _, f := range fields {
 		if !storable(f.value) {
-			return &lifecycle.Error{
-				Kind: lifecycle.KindInvalid, Code: "unstorable_text",
-				ZH: fmt.Sprintf("%s 含有无法保存的字符（NUL 或非 UTF-8 字节）", f.name),
-				EN: fmt.Sprintf("%s holds characters that cannot be stored (NUL or bytes that are not UTF-8)", f.name),
-			}
+			return unstorable(f.name)
 		}
 	}
 	return nil
+}
+
+func unstorable(name string) error {
+	return &lifecycle.Error{
+		Kind: lifecycle.KindInvalid, Code: "unstorable_text",
+		ZH: fmt.Sprintf("%s 含有无法保存的字符（NUL 或非 UTF-8 字节）", name),
+		EN: fmt.Sprintf("%s holds characters that cannot be stored (NUL or bytes that are not UTF-8)", name),
+	}
 }
 
 // amount is the exact decimal text of d, never a float.
@@ -463,20 +353,10 @@ func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summar
 	defer rows.Close()
 	var page []lifecycle.Summary
 	for rows.Next() {
-		var (
-			sum              lifecycle.Summary
-			state            string
-			a                review.Budget
-			nextDue, updated dbTime
-		)
-		if err := rows.Scan(&sum.ProjectID, &sum.Name, &sum.Unit, &sum.Kind, &state, &sum.Version,
-			&a.Central, &a.Municipal, &a.District, &a.SelfFunded,
-			&nextDue, &sum.NextDuty, &updated); err != nil {
+		sum, err := scanSummary(rows)
+		if err != nil {
 			return nil, "", s.fail(ctx, "list", err)
 		}
-		sum.State = lifecycle.State(state)
-		sum.Approved = a
-		sum.NextDue, sum.UpdatedAt = nextDue.t, updated.t
 		page = append(page, sum)
 	}
 	if err := rows.Err(); err != nil {
@@ -487,4 +367,23 @@ func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summar
 		return page, page[limit-1].ProjectID, nil
 	}
 	return page, "", nil
+}
+
+// scanSummary reads a row of projectionColumns.
+func scanSummary(sc interface{ Scan(...any) error }) (lifecycle.Summary, error) {
+	var (
+		sum              lifecycle.Summary
+		state            string
+		a                review.Budget
+		nextDue, updated dbTime
+	)
+	if err := sc.Scan(&sum.ProjectID, &sum.Name, &sum.Unit, &sum.Kind, &state, &sum.Version,
+		&a.Central, &a.Municipal, &a.District, &a.SelfFunded,
+		&nextDue, &sum.NextDuty, &updated); err != nil {
+		return lifecycle.Summary{}, err
+	}
+	sum.State = lifecycle.State(state)
+	sum.Approved = a
+	sum.NextDue, sum.UpdatedAt = nextDue.t, updated.t
+	return sum, nil
 }

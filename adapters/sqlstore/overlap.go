@@ -1,0 +1,250 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/govit-cn/govit/lifecycle"
+)
+
+// The 第四条 index: overlap_features keeps each project's declaration
+// texts and bigrams, overlap_grams maps each bigram to the projects
+// holding it, overlap_df counts them. See lifecycle.OverlapProbe for why
+// looking up part of a declaration's bigrams finds every project that may
+// reach the threshold.
+
+// rowsPerStatement caps the rows of one multi-row statement.
+const rowsPerStatement = 400
+
+func gramsBlob(gs []uint64) []byte {
+	b := make([]byte, 8*len(gs))
+	for i, g := range gs {
+		binary.BigEndian.PutUint64(b[8*i:], g)
+	}
+	return b
+}
+
+func blobGrams(b []byte) []uint64 {
+	gs := make([]uint64, len(b)/8)
+	for i := range gs {
+		gs[i] = binary.BigEndian.Uint64(b[8*i:])
+	}
+	return gs
+}
+
+// putOverlap replaces the project's features, updating the index by the
+// bigrams removed and added.
+func (s *Store) putOverlap(ctx context.Context, tx *sql.Tx, projectID string, f *lifecycle.OverlapFeatures) error {
+	grams := slices.Clone(f.Grams)
+	slices.Sort(grams)
+	grams = slices.Compact(grams)
+	var (
+		id  int64
+		old []byte
+	)
+	err := tx.QueryRowContext(ctx, `SELECT id, grams FROM overlap_features WHERE project_id = $1`, projectID).Scan(&id, &old)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		err = tx.QueryRowContext(ctx, `INSERT INTO overlap_features (project_id, unit, name, content, parent_id, size, grams)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			projectID, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams)).Scan(&id)
+		if err != nil {
+			return err
+		}
+	case err != nil:
+		return err
+	default:
+		_, err = tx.ExecContext(ctx, `UPDATE overlap_features SET unit = $2, name = $3, content = $4, parent_id = $5, size = $6, grams = $7
+			WHERE id = $1`, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
+		if err != nil {
+			return err
+		}
+	}
+	removed, added := diffSorted(blobGrams(old), grams)
+	for chunk := range slices.Chunk(removed, rowsPerStatement) {
+		in := inList(chunk, 2)
+		args := append([]any{id}, int64Args(chunk)...)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM overlap_grams WHERE id = $1 AND gram IN (`+in+`)`, args...); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE overlap_df SET n = n - 1 WHERE gram IN (`+inList(chunk, 1)+`)`, args[1:]...); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(added, rowsPerStatement) {
+		var gv, dv strings.Builder
+		args := []any{id}
+		for i, g := range chunk {
+			if i > 0 {
+				gv.WriteString(", ")
+				dv.WriteString(", ")
+			}
+			gv.WriteString("($" + strconv.Itoa(i+2) + ", $1)")
+			dv.WriteString("($" + strconv.Itoa(i+1) + ", 1)")
+			args = append(args, int64(g))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_grams (gram, id) VALUES `+gv.String(), args...); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_df (gram, n) VALUES `+dv.String()+`
+			ON CONFLICT (gram) DO UPDATE SET n = overlap_df.n + 1`, args[1:]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// diffSorted returns what of the sorted distinct a is not in b, and what
+// of b is not in a.
+func diffSorted(a, b []uint64) (onlyA, onlyB []uint64) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			onlyA = append(onlyA, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			onlyB = append(onlyB, b[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return onlyA, onlyB
+}
+
+// inList is "$from, $from+1, …" for n values.
+func inList[T any](vs []T, from int) string {
+	var b strings.Builder
+	for i := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(from+i))
+	}
+	return b.String()
+}
+
+func int64Args[T ~uint64 | ~int64](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = int64(v)
+	}
+	return out
+}
+
+// OverlapCandidates implements lifecycle.OverlapIndex. It reads how many
+// projects hold each of the declaration's bigrams, looks up the rarest
+// prefix of them (lifecycle.NewOverlapProbe), counts per project the
+// prefix bigrams it holds, keeps the projects whose size and count may
+// reach the threshold, and reads their texts. What it reads grows with
+// the lists of the prefix bigrams, not with the number of projects.
+func (s *Store) OverlapCandidates(ctx context.Context, q lifecycle.OverlapQuery) ([]lifecycle.OverlapCandidate, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(q.Grams) == 0 || !storable(q.Unit) {
+		return nil, nil
+	}
+	grams := slices.Clone(q.Grams)
+	slices.Sort(grams)
+	grams = slices.Compact(grams)
+	probe, prefixLen := lifecycle.NewOverlapProbe(len(grams), q.MinPercent)
+
+	// Document frequencies; a bigram no project holds costs nothing to
+	// look up, so it sorts first.
+	df := make(map[uint64]int64, len(grams))
+	for chunk := range slices.Chunk(grams, rowsPerStatement) {
+		rows, err := s.db.QueryContext(ctx, `SELECT gram, n FROM overlap_df WHERE gram IN (`+inList(chunk, 1)+`)`, int64Args(chunk)...)
+		if err != nil {
+			return nil, s.fail(ctx, "overlap", err)
+		}
+		for rows.Next() {
+			var g, n int64
+			if err := rows.Scan(&g, &n); err != nil {
+				rows.Close()
+				return nil, s.fail(ctx, "overlap", err)
+			}
+			df[uint64(g)] = n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, s.fail(ctx, "overlap", err)
+		}
+	}
+	slices.SortFunc(grams, func(a, b uint64) int {
+		return cmp.Or(cmp.Compare(df[a], df[b]), cmp.Compare(a, b))
+	})
+	var prefix []uint64
+	for _, g := range grams[:prefixLen] {
+		if df[g] > 0 {
+			prefix = append(prefix, g)
+		}
+	}
+	if len(prefix) == 0 {
+		return nil, nil
+	}
+
+	lo, hi := probe.SizeRange()
+	args := append(int64Args(prefix), lo, hi)
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, f.size, c.m FROM
+		(SELECT id, COUNT(*) AS m FROM overlap_grams WHERE gram IN (`+inList(prefix, 1)+`) GROUP BY id) c
+		JOIN overlap_features f ON f.id = c.id
+		WHERE f.size BETWEEN $`+strconv.Itoa(len(prefix)+1)+` AND $`+strconv.Itoa(len(prefix)+2), args...)
+	if err != nil {
+		return nil, s.fail(ctx, "overlap", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id, size, m int64
+		if err := rows.Scan(&id, &size, &m); err != nil {
+			rows.Close()
+			return nil, s.fail(ctx, "overlap", err)
+		}
+		if probe.Admit(int(size), int(m)) {
+			ids = append(ids, id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(ctx, "overlap", err)
+	}
+
+	var out []lifecycle.OverlapCandidate
+	for chunk := range slices.Chunk(ids, rowsPerStatement) {
+		query := `SELECT f.project_id, p.state, f.unit, f.name, f.content, f.parent_id FROM overlap_features f
+			JOIN projections p ON p.project_id = f.project_id WHERE f.id IN (` + inList(chunk, 1) + `)`
+		args := int64Args(chunk)
+		if q.Unit != "" {
+			args = append(args, q.Unit)
+			query += ` AND p.unit = $` + strconv.Itoa(len(args))
+		}
+		rows, err := s.db.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, s.fail(ctx, "overlap", err)
+		}
+		for rows.Next() {
+			var c lifecycle.OverlapCandidate
+			var state string
+			if err := rows.Scan(&c.ProjectID, &state, &c.Unit, &c.Name, &c.Content, &c.ParentID); err != nil {
+				rows.Close()
+				return nil, s.fail(ctx, "overlap", err)
+			}
+			c.State = lifecycle.State(state)
+			out = append(out, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, s.fail(ctx, "overlap", err)
+		}
+	}
+	slices.SortFunc(out, func(a, b lifecycle.OverlapCandidate) int { return strings.Compare(a.ProjectID, b.ProjectID) })
+	return out, nil
+}

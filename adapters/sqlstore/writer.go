@@ -1,0 +1,359 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/govit-cn/govit/lifecycle"
+)
+
+// Tx is the transaction an append writes in, as a Write gets it: a
+// *sql.Tx. Queries take $1, $2, … placeholders on both dialects.
+type Tx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Write is a write joined to an append's transaction, after the append's
+// own rows (events, projection, snapshot, 第四条 features): stored are the
+// events with their Seq. It runs once per append, in the transaction the
+// append commits in; an error undoes that append alone (its events and
+// every write joined to it) and is what Append returns. Its context
+// carries the caller's values but not its cancellation: once the writer
+// has begun an append, the append runs to its end.
+type Write func(ctx context.Context, tx Tx, d Dialect, req *lifecycle.AppendRequest, stored []lifecycle.Event) error
+
+// WithWrite joins w to the transaction of every append (an outbox row per
+// event, say). Writes run in the order given.
+func WithWrite(w Write) Option {
+	return func(c *config) { c.writes = append(c.writes, w) }
+}
+
+// maxBatch caps the appends one SQLite transaction commits.
+const maxBatch = 256
+
+// errClosed is the error of an append to a closed store.
+var errClosed = errors.New("sqlstore: store closed")
+
+// appendOp is one append on its way to the database.
+type appendOp struct {
+	ctx   context.Context
+	req   *lifecycle.AppendRequest
+	rows  []row
+	extra []Write
+	done  chan error
+}
+
+// Append implements lifecycle.Store: AppendWith with the events and
+// summary alone.
+func (s *Store) Append(ctx context.Context, expected int64, events []lifecycle.Event, summary lifecycle.Summary) ([]lifecycle.Event, error) {
+	return s.AppendWith(ctx, lifecycle.AppendRequest{Expected: expected, Events: events, Summary: summary})
+}
+
+// AppendRequest implements lifecycle.RequestAppender.
+func (s *Store) AppendRequest(ctx context.Context, req lifecycle.AppendRequest) ([]lifecycle.Event, error) {
+	return s.AppendWith(ctx, req)
+}
+
+// AppendWith appends req, with the writes of WithWrite and then extra
+// joined to its transaction. It checks the append's shape
+// (lifecycle.CheckAppend), then, in one transaction, checks the project's
+// current version, inserts the events with their chain hashes, replaces
+// the projection, the snapshot (req.Snapshot) and the 第四条 features
+// (req.Overlap), and runs the writes. A unique violation on (project_id,
+// version), which is how a concurrent append at the same version shows on
+// PostgreSQL, is a conflict like a version mismatch. It returns once the
+// transaction has committed (or failed).
+func (s *Store) AppendWith(ctx context.Context, req lifecycle.AppendRequest, extra ...Write) ([]lifecycle.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := lifecycle.CheckAppend(req.Expected, req.Events, req.Summary); err != nil {
+		return nil, err
+	}
+	id := req.Events[0].ProjectID
+	if err := s.checkText(req.Events, req.Summary); err != nil {
+		return nil, err
+	}
+	if f := req.Overlap; f != nil {
+		for _, t := range []string{f.Unit, f.Name, f.Content, f.ParentID} {
+			if !storable(t) {
+				return nil, unstorable("declaration")
+			}
+		}
+	}
+	op := &appendOp{ctx: ctx, req: &req, rows: make([]row, len(req.Events)), extra: extra}
+	for i, e := range req.Events {
+		r, err := rowOf(e)
+		if err != nil {
+			return nil, err
+		}
+		op.rows[i] = r
+	}
+	req.Summary.ProjectID = id
+	req.Summary.Version = req.Events[len(req.Events)-1].Version
+
+	err := s.submit(ctx, op)
+	if err != nil {
+		var le *lifecycle.Error
+		if errors.As(err, &le) {
+			return nil, err
+		}
+		if isUniqueViolation(err) {
+			actual, aerr := s.currentVersion(ctx, id)
+			if aerr != nil {
+				actual = -1
+			}
+			s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", req.Expected, "actual", actual)
+			return nil, conflict(id, req.Expected, actual, err)
+		}
+		return nil, s.fail(ctx, "append", err)
+	}
+	out, err := storedEvents(op.rows)
+	if err != nil {
+		return nil, err
+	}
+	s.logger.DebugContext(ctx, "sqlstore: appended", "project", id, "from", req.Expected+1, "to", req.Summary.Version, "seq", out[len(out)-1].Seq)
+	return out, nil
+}
+
+func storedEvents(rs []row) ([]lifecycle.Event, error) {
+	out := make([]lifecycle.Event, len(rs))
+	for i, r := range rs {
+		e, err := r.event()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = lifecycle.CopyEvent(e)
+	}
+	return out, nil
+}
+
+func conflict(id string, expected, actual int64, cause error) error {
+	e := lifecycle.ConflictError(id, expected, actual)
+	e.Err = cause
+	return e
+}
+
+// submit runs op: on PostgreSQL in a transaction of its own, on SQLite by
+// the writer, in a transaction it may share with the appends queued
+// behind it (group commit). Until the writer takes op, the caller's
+// context can withdraw it; after, the caller waits for the commit, so
+// that an append is never reported failed once it may have committed.
+func (s *Store) submit(ctx context.Context, op *appendOp) error {
+	if s.queue == nil {
+		return s.single(ctx, op)
+	}
+	op.done = make(chan error, 1)
+	select {
+	case s.queue <- op:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.quit:
+		return errClosed
+	}
+	return <-op.done
+}
+
+// single runs op in a transaction of its own.
+func (s *Store) single(ctx context.Context, op *appendOp) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	if err := s.appendOne(ctx, tx, op); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// writer is the one goroutine that writes a SQLite store's appends. It
+// takes an append, then every append already queued behind it (up to
+// maxBatch), and commits them in one transaction: one fsync of the WAL
+// for the lot. Each append runs within a savepoint, checked against its
+// own expected version: a conflict or a failed write rolls back that
+// append alone. Every append of the batch is acknowledged after the
+// commit, with the commit's error if it failed.
+func (s *Store) writer() {
+	defer close(s.stopped)
+	batch := make([]*appendOp, 0, maxBatch)
+	for {
+		select {
+		case op := <-s.queue:
+			batch = append(batch[:0], op)
+		case <-s.quit:
+			return
+		}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case op := <-s.queue:
+				batch = append(batch, op)
+			default:
+				break drain
+			}
+		}
+		s.writes <- struct{}{}
+		s.commitBatch(batch)
+		<-s.writes
+		clear(batch)
+	}
+}
+
+func (s *Store) commitBatch(batch []*appendOp) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	finish := func(all error) {
+		for i, op := range batch {
+			if errs[i] == nil {
+				errs[i] = all
+			}
+			op.done <- errs[i]
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		finish(err)
+		return
+	}
+	savepoints := len(batch) > 1
+	written := 0
+	for i, op := range batch {
+		if err := op.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, "SAVEPOINT govit_append"); err != nil {
+				tx.Rollback() //nolint:errcheck // the batch fails anyway
+				finish(err)
+				return
+			}
+		}
+		err := s.appendOne(context.WithoutCancel(op.ctx), tx, op)
+		if err != nil {
+			errs[i] = err
+			if !savepoints {
+				break
+			}
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO govit_append"); rerr != nil {
+				tx.Rollback() //nolint:errcheck // the batch fails anyway
+				finish(fmt.Errorf("%w (rolling back an append of the batch: %w)", err, rerr))
+				return
+			}
+		} else {
+			written++
+		}
+		if savepoints {
+			if _, err := tx.ExecContext(ctx, "RELEASE govit_append"); err != nil {
+				tx.Rollback() //nolint:errcheck // the batch fails anyway
+				finish(err)
+				return
+			}
+		}
+	}
+	if written == 0 {
+		tx.Rollback() //nolint:errcheck // nothing was written
+		finish(nil)
+		return
+	}
+	err = tx.Commit()
+	if err == nil {
+		s.commits.Add(1)
+		s.committed.Add(int64(written))
+	}
+	finish(err)
+}
+
+// WriterStats counts, since Open, the transactions the SQLite writer
+// committed and the appends they held: their ratio is the mean batch of
+// group commit. Both are 0 on PostgreSQL.
+func (s *Store) WriterStats() (commits, appends int64) {
+	return s.commits.Load(), s.committed.Load()
+}
+
+// appendOne writes op in tx: the version check, the events with their
+// chain hashes, the projection, the snapshot, the 第四条 features and the
+// joined writes.
+func (s *Store) appendOne(ctx context.Context, tx *sql.Tx, op *appendOp) error {
+	rs := op.rows
+	req := op.req
+	id := rs[0].projectID
+	var (
+		cur  int64
+		prev []byte
+	)
+	err := tx.StmtContext(ctx, s.stmtHead).QueryRowContext(ctx, id).Scan(&cur, &prev)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		cur, prev = 0, make([]byte, s.newHash().Size())
+	case err != nil:
+		return err
+	}
+	if cur != req.Expected {
+		s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", req.Expected, "actual", cur)
+		return lifecycle.ConflictError(id, req.Expected, cur)
+	}
+	insert := tx.StmtContext(ctx, s.stmtInsert)
+	for i := range rs {
+		r := &rs[i]
+		r.keyID = s.sealingKey()
+		if r.hash, err = s.seal(prev, *r); err != nil {
+			return err
+		}
+		var payload any
+		if len(r.payload) > 0 {
+			payload = r.payload
+		}
+		err := insert.QueryRowContext(ctx,
+			r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash, r.keyID,
+		).Scan(&r.seq)
+		if err != nil {
+			return err
+		}
+		prev = r.hash
+	}
+	sum := req.Summary
+	a := sum.Approved
+	_, err = tx.StmtContext(ctx, s.stmtUpsert).ExecContext(ctx,
+		id, sum.Name, sum.Unit, sum.Kind, string(sum.State), sum.Version,
+		amount(a.Central), amount(a.Municipal), amount(a.District), amount(a.SelfFunded),
+		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, s.timeArg(lifecycle.StoreTime(sum.UpdatedAt)))
+	if err != nil {
+		return err
+	}
+	if req.Snapshot != nil {
+		if _, err := tx.ExecContext(ctx, sqlSnapshot, id, sum.Version, req.Snapshot); err != nil {
+			return err
+		}
+	}
+	if req.Overlap != nil {
+		if err := s.putOverlap(ctx, tx, id, req.Overlap); err != nil {
+			return err
+		}
+	}
+	if len(s.joined) > 0 || len(op.extra) > 0 {
+		stored, err := storedEvents(rs)
+		if err != nil {
+			return err
+		}
+		for _, w := range s.joined {
+			if err := w(ctx, tx, s.dialect, req, stored); err != nil {
+				return err
+			}
+		}
+		for _, w := range op.extra {
+			if err := w(ctx, tx, s.dialect, req, stored); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+const sqlSnapshot = `INSERT INTO snapshots (project_id, version, data) VALUES ($1, $2, $3)
+	ON CONFLICT (project_id) DO UPDATE SET version = excluded.version, data = excluded.data`

@@ -179,7 +179,15 @@ func (p *Project) yearOf(action Action, r yearRoute, decl *review.Declaration) i
 // are that year's. The lists are the project's own; the fold of the view
 // appends to them and changes their elements as it would the project's.
 func (p *Project) yearView(i int) *Project {
-	v := *p
+	v := new(Project)
+	p.viewInto(v, i)
+	return v
+}
+
+// viewInto sets *v to the view of year i (see yearView).
+func (p *Project) viewInto(dst *Project, i int) {
+	*dst = *p
+	v := dst
 	if i < 0 {
 		v.State = StateNone
 		v.BudgetYear = 0
@@ -189,7 +197,7 @@ func (p *Project) yearView(i int) *Project {
 		v.OMEvaluation, v.Budgeting, v.Completion = nil, nil, nil
 		v.Findings = nil
 		v.priorFrom = len(p.Changes)
-		return &v
+		return
 	}
 	y := &p.Years[i]
 	v.State = y.State
@@ -200,7 +208,6 @@ func (p *Project) yearView(i int) *Project {
 	v.OMEvaluation, v.Budgeting, v.Completion = y.OMEvaluation, y.Budgeting, y.Completion
 	v.Findings = y.reviewFindings()
 	v.priorFrom = y.priorFrom
-	return &v
 }
 
 // reviewFindings are the findings of the year's failed evaluation.
@@ -400,7 +407,9 @@ func (p *Project) applyYear(e Event, rec any, m *machine, owned bool) *Error {
 	if p.State != StateNone {
 		i = p.yearOf(e.Action, r, decl)
 	}
-	v := p.yearView(i)
+	var view Project
+	v := &view
+	p.viewInto(v, i)
 	row, ok := m.row(e.Action, outcomeOf(v, e.Action, rec), v.State)
 	if !ok {
 		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", v.State.ZH(), e.Action), fmt.Sprintf("%s cannot be taken from %s", e.Action, v.State))
@@ -461,8 +470,11 @@ func (p *Project) mirror() {
 		return
 	}
 	h := len(p.Years) - 1
-	if i := p.latestWhere(without(operationStates(), StateWithdrawn)...); i >= 0 {
-		h = i
+	for i := h; i >= 0; i-- {
+		if p.Years[i].State != StateWithdrawn {
+			h = i
+			break
+		}
 	}
 	y := &p.Years[h]
 	p.State = y.State

@@ -17,7 +17,7 @@
 //	GET  /v1/projects                           summaries: state, kind, unit, overdue, cursor, limit
 //	GET  /v1/projects/{id}                      the project and the actions the caller may take ("permitted")
 //	POST /v1/projects/{id}/actions/{action}     an action of the specification; If-Match required
-//	GET  /v1/projects/{id}/events               the history
+//	GET  /v1/projects/{id}/events               the history, paged: after, limit
 //	GET  /v1/projects/{id}/obligations          duties and deadlines (第五条, 第十二条, 第十五条); as_of
 //	GET  /v1/obligations                        duties across projects: status, due_before, as_of
 //	POST /v1/changes/assess                     dry run of the 10% rule (第十一条)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"reflect"
 	"slices"
@@ -209,16 +210,18 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, actor lifecycle.
 				"请在 If-Match 头中提供项目的 ETag（读取项目时返回），以免覆盖他人的修改",
 				"send the project's ETag (returned when you read it) in If-Match, so that no one's change is overwritten")
 		}
-		cur, err := s.engine.Get(r.Context(), actor, id)
+		// The version alone answers the precondition: one row of the
+		// projection, not the project.
+		cur, err := s.engine.Version(r.Context(), actor, id)
 		if err != nil {
 			return err
 		}
-		if !matchETag(ifMatch, cur.Version, false) {
+		if !matchETag(ifMatch, cur, false) {
 			return newProblem(http.StatusPreconditionFailed, "precondition_failed",
-				fmt.Sprintf("项目已被修改：If-Match 为 %s，当前 ETag 为 %s；请重新读取项目后再操作", ifMatch, etag(cur.Version)),
-				fmt.Sprintf("the project has changed: If-Match is %s, the current ETag is %s; read the project again and retry", ifMatch, etag(cur.Version)))
+				fmt.Sprintf("项目已被修改：If-Match 为 %s，当前 ETag 为 %s；请重新读取项目后再操作", ifMatch, etag(cur)),
+				fmt.Sprintf("the project has changed: If-Match is %s, the current ETag is %s; read the project again and retry", ifMatch, etag(cur)))
 		}
-		p, ev, err := s.engine.Do(r.Context(), id, cur.Version, actor, action, json.RawMessage(body))
+		p, ev, err := s.engine.Do(r.Context(), id, cur, actor, action, json.RawMessage(body))
 		if err != nil {
 			return err
 		}
@@ -228,20 +231,38 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, actor lifecycle.
 	})
 }
 
-// getEvents lists a project's events: GET /v1/projects/{id}/events.
+// getEvents lists a project's events a page at a time:
+// GET /v1/projects/{id}/events?after=&limit=. A page reads only its own
+// events, whatever the length of the history.
 func (s *Server) getEvents(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
-	if p := checkQuery(r); p != nil {
+	if p := checkQuery(r, "after", "limit"); p != nil {
 		return p
 	}
-	evs, err := s.engine.Events(r.Context(), actor, r.PathValue("id"))
+	after, _, p := queryInt(r, "after", 0, math.MaxInt)
+	if p != nil {
+		return p
+	}
+	limit, ok, p := queryInt(r, "limit", 1, lifecycle.MaxEventsPage)
+	if p != nil {
+		return p
+	}
+	if !ok {
+		limit = lifecycle.MaxEventsPage
+	}
+	evs, next, err := s.engine.EventsPage(r.Context(), actor, r.PathValue("id"), int64(after), limit)
 	if err != nil {
 		return err
 	}
 	if evs == nil {
 		evs = []lifecycle.Event{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": evs})
+	writeJSON(w, http.StatusOK, eventListJSON{Items: evs, NextAfter: next})
 	return nil
+}
+
+type eventListJSON struct {
+	Items     []lifecycle.Event `json:"items"`
+	NextAfter int64             `json:"next_after,omitempty"`
 }
 
 // today is the current civil date, Beijing time, at midnight.

@@ -47,6 +47,7 @@ func sqlitePragmas() []struct{ name, value string } {
 		{"journal_mode", "WAL"},
 		{"synchronous", "FULL"},
 		{"foreign_keys", "1"},
+		{"temp_store", "MEMORY"},
 	}
 }
 

@@ -24,9 +24,11 @@
 //
 // A SQLite DSN gets these pragmas unless it sets them itself with
 // _pragma=name(value): journal_mode(WAL), busy_timeout(10000),
-// synchronous(FULL) and foreign_keys(1); and always _txlock=immediate, so
-// that a transaction takes the write lock when it begins and a
-// read-then-write append never fails half-way to upgrade its lock.
+// synchronous(FULL), foreign_keys(1) and temp_store(MEMORY) (the
+// savepoint journals of group commit stay in memory); and always
+// _txlock=immediate, so that a transaction takes the write lock when it
+// begins and a read-then-write append never fails half-way to upgrade its
+// lock.
 //
 // # Durability
 //

@@ -42,12 +42,12 @@ func pragmas(t *testing.T, dsn string) (url.Values, []string) {
 
 func TestSQLiteDSNDefaults(t *testing.T) {
 	q, ps := pragmas(t, "/tmp/govit.db")
-	assert.ElementsMatch(t, []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"}, ps)
+	assert.ElementsMatch(t, []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(MEMORY)"}, ps)
 	assert.Equal(t, "immediate", q.Get("_txlock"))
 
 	// The caller's pragmas win; _txlock is always immediate.
 	q, ps = pragmas(t, "file:/tmp/govit.db?_pragma=synchronous(NORMAL)&_pragma=busy_timeout=500&_txlock=deferred&cache=private")
-	assert.ElementsMatch(t, []string{"synchronous(NORMAL)", "busy_timeout=500", "journal_mode(WAL)", "foreign_keys(1)"}, ps)
+	assert.ElementsMatch(t, []string{"synchronous(NORMAL)", "busy_timeout=500", "journal_mode(WAL)", "foreign_keys(1)", "temp_store(MEMORY)"}, ps)
 	assert.Equal(t, "immediate", q.Get("_txlock"))
 	assert.Equal(t, "private", q.Get("cache"), "SQLite's own URI parameters are kept")
 

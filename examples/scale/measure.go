@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/govit-cn/govit/adapters/httpapi"
+	"github.com/govit-cn/govit/adapters/sqlstore"
+	"github.com/govit-cn/govit/lifecycle"
+	"github.com/govit-cn/govit/review/corpus"
+)
+
+// server is the reference API over a seeded store, in this process, and
+// a client with a token per party.
+type server struct {
+	base   string
+	client *http.Client
+	close  func()
+}
+
+var tokens = []httpapi.TokenEntry{
+	{Token: "bdb", Actor: "bdb", Unit: bdb.Unit, Roles: bdb.Roles},
+	{Token: "audit", Actor: "audit", Unit: auditor.Unit, Roles: auditor.Roles},
+	{Token: "history", Actor: "history", Unit: historyUnit, Roles: []lifecycle.Role{lifecycle.RoleUnit}},
+	{Token: "quiet", Actor: "quiet", Unit: quietUnit, Roles: []lifecycle.Role{lifecycle.RoleUnit}},
+}
+
+func newServer(store lifecycle.Store) (*server, error) {
+	e, err := lifecycle.New(lifecycle.Config{Store: store})
+	if err != nil {
+		return nil, err
+	}
+	auth, err := httpapi.NewTokenAuthenticator(tokens)
+	if err != nil {
+		return nil, err
+	}
+	api, err := httpapi.New(httpapi.Config{Engine: e, Auth: auth})
+	if err != nil {
+		return nil, err
+	}
+	ts := httptest.NewServer(api)
+	tr := &http.Transport{MaxIdleConnsPerHost: 64}
+	return &server{base: ts.URL, client: &http.Client{Transport: tr, Timeout: time.Minute}, close: func() { tr.CloseIdleConnections(); ts.Close() }}, nil
+}
+
+type answer struct {
+	status int
+	etag   string
+	body   []byte
+}
+
+func (s *server) do(ctx context.Context, method, path, token, ifMatch string, body any) (answer, time.Duration, error) {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return answer{}, 0, err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, s.base+path, rd)
+	if err != nil {
+		return answer{}, 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
+	t0 := time.Now()
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return answer{}, 0, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	el := time.Since(t0)
+	if err != nil {
+		return answer{}, 0, err
+	}
+	return answer{status: resp.StatusCode, etag: resp.Header.Get("ETag"), body: b}, el, nil
+}
+
+// timings summarises latencies.
+type timings []time.Duration
+
+func (t timings) pct(p float64) time.Duration {
+	if len(t) == 0 {
+		return 0
+	}
+	s := slices.Clone(t)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(p*float64(len(s))))]
+}
+
+func msf(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+// repeat times n calls of fn after warm untimed ones.
+func repeat(warm, n int, fn func() (time.Duration, error)) (timings, error) {
+	var ts timings
+	for i := range warm + n {
+		d, err := fn()
+		if err != nil {
+			return nil, err
+		}
+		if i >= warm {
+			ts = append(ts, d)
+		}
+	}
+	return ts, nil
+}
+
+func expect(a answer, status int, what string) error {
+	if a.status != status {
+		return fmt.Errorf("%s: %d %s", what, a.status, strings.TrimSpace(string(a.body)))
+	}
+	return nil
+}
+
+// measure times the reads and lists of the task on a seeded store.
+func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []int, seedValue uint64) error {
+	store, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	srv, err := newServer(store)
+	if err != nil {
+		return err
+	}
+	defer srv.close()
+	var projects int
+	if err := store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM projections`).Scan(&projects); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "store %s: %d projects\n", store.Dialect(), projects)
+
+	for _, h := range histories {
+		id := fmt.Sprintf("H%d", h)
+		get, err := repeat(3, n, func() (time.Duration, error) {
+			a, d, err := srv.do(ctx, "GET", "/v1/projects/"+id, "history", "", nil)
+			if err == nil {
+				err = expect(a, 200, "GET "+id)
+			}
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+		a, _, err := srv.do(ctx, "GET", "/v1/projects/"+id, "history", "", nil)
+		if err != nil {
+			return err
+		}
+		tag := a.etag
+		act, err := repeat(2, n, func() (time.Duration, error) {
+			a, d, err := srv.do(ctx, "POST", "/v1/projects/"+id+"/actions/audit", "audit", tag, map[string]any{"summary": "资金使用检查"})
+			if err == nil {
+				err = expect(a, 200, "audit "+id)
+			}
+			tag = a.etag
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+		page, err := repeat(2, n, func() (time.Duration, error) {
+			a, d, err := srv.do(ctx, "GET", "/v1/projects/"+id+"/events?limit=100", "history", "", nil)
+			if err == nil {
+				err = expect(a, 200, "events "+id)
+			}
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "history %6d events: GET project p50 %s; action p50 %s; events page of 100 p50 %s\n", h, msf(get.pct(0.5)), msf(act.pct(0.5)), msf(page.pct(0.5)))
+	}
+
+	// 第四条: near-duplicates of seeded projects and new texts.
+	gen := corpus.New(seedValue)
+	var seeded []corpus.Project
+	for range min(projects, 5000) {
+		seeded = append(seeded, gen.Next())
+	}
+	fresh := corpus.New(seedValue + 1)
+	rng := rand.New(rand.NewPCG(seedValue, 7))
+	probe := func(i int) any {
+		var p corpus.Project
+		if i%2 == 0 {
+			p = seeded[rng.IntN(len(seeded))]
+			p.Content = strings.Replace(p.Content, "建设", "新建", 1)
+		} else {
+			p = fresh.Next()
+		}
+		return declarationOf(p)
+	}
+	var findings atomic.Int64
+	check := func(body any) (time.Duration, error) {
+		a, d, err := srv.do(ctx, "POST", "/v1/declarations/overlaps", "bdb", "", body)
+		if err == nil {
+			err = expect(a, 200, "overlaps")
+		}
+		var fs struct {
+			Findings []json.RawMessage `json:"findings"`
+		}
+		if err == nil {
+			err = json.Unmarshal(a.body, &fs)
+		}
+		findings.Add(int64(len(fs.Findings)))
+		return d, err
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	i := 0
+	ov, err := repeat(4, 4*n, func() (time.Duration, error) { i++; return check(probe(i)) })
+	if err != nil {
+		return err
+	}
+	runtime.ReadMemStats(&after)
+	perCheck := float64(after.TotalAlloc-before.TotalAlloc) / float64(4*n+4)
+	fmt.Fprintf(out, "overlaps (第四条), bureau: p50 %s, p95 %s, max %s; %.0f KiB allocated per check (client and server); %d findings\n",
+		msf(ov.pct(0.5)), msf(ov.pct(0.95)), msf(ov.pct(1)), perCheck/1024, findings.Load())
+	var worst time.Duration
+	for range 5 {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var errs []error
+		bodies := make([]any, 8)
+		for k := range bodies {
+			i++
+			bodies[k] = probe(i)
+		}
+		t0 := time.Now()
+		for k := range 8 {
+			wg.Go(func() {
+				_, err := check(bodies[k])
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					errs = append(errs, err)
+				}
+			})
+		}
+		wg.Wait()
+		if len(errs) > 0 {
+			return errs[0]
+		}
+		worst = max(worst, time.Since(t0))
+	}
+	fmt.Fprintf(out, "overlaps (第四条), 8 at once: all 8 answered within %s (worst of 5 rounds)\n", msf(worst))
+
+	for _, c := range []struct{ name, path, token string }{
+		{"overdue, unit with nothing overdue", "/v1/projects?overdue=true", "quiet"},
+		{"overdue, unit with most overdue", "/v1/projects?overdue=true", "history"},
+		{"overdue, bureau (all units)", "/v1/projects?overdue=true", "bdb"},
+		{"obligations overdue, bureau, page of 50", "/v1/obligations?status=overdue", "bdb"},
+	} {
+		items := 0
+		ts, err := repeat(3, n, func() (time.Duration, error) {
+			a, d, err := srv.do(ctx, "GET", c.path, c.token, "", nil)
+			if err == nil {
+				err = expect(a, 200, c.name)
+			}
+			var page struct {
+				Items []json.RawMessage `json:"items"`
+			}
+			if err == nil {
+				err = json.Unmarshal(a.body, &page)
+			}
+			items = len(page.Items)
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%s: p50 %s (%d items)\n", c.name, msf(ts.pct(0.5)), items)
+	}
+	return nil
+}

@@ -1,11 +1,8 @@
 package lifecycle
 
 import (
-	"encoding/json"
 	"fmt"
-	"slices"
 
-	"github.com/govit-cn/govit/change"
 	"github.com/govit-cn/govit/review"
 )
 
@@ -86,7 +83,7 @@ func (p *Project) apply(e Event, owned bool) *Error {
 	if p.Version > 0 && e.ProjectID != p.ID {
 		return badHistory(e, "项目编号不一致", "the project ID differs")
 	}
-	rec, err := decodeRecord(e)
+	s, rec, err := decodeRecord(e)
 	if err != nil {
 		return badHistory(e, "载荷无法读取："+err.Error(), "unreadable payload: "+err.Error())
 	}
@@ -103,17 +100,17 @@ func (p *Project) apply(e Event, owned bool) *Error {
 		return badHistory(e, "未知的项目类别", "unknown kind of project")
 	}
 	if kind == review.Operation {
-		return p.applyYear(e, rec, m, owned)
+		return p.applyYear(e, s, rec, m, owned)
 	}
-	row, ok := m.row(e.Action, outcomeOf(p, e.Action, rec), p.State)
+	row, ok := m.row(e.Action, s.outcome(p, rec), p.State)
 	if !ok {
 		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", p.State.ZH(), e.Action), fmt.Sprintf("%s cannot be taken from %s", e.Action, p.State))
 	}
-	if msg := p.precheck(rec); msg != "" {
+	if msg := s.precheck(p, rec); msg != "" {
 		return badHistory(e, msg, msg)
 	}
 	from := p.State
-	p.fold(e, rec, owned)
+	s.fold(p, e, rec, owned)
 	p.State = row.Dest(from)
 	p.Version = e.Version
 	p.UpdatedAt = e.At
@@ -127,255 +124,19 @@ func badHistory(e Event, zh, en string) *Error {
 }
 
 // decodeRecord reads an event's record into the action's record type.
-func decodeRecord(e Event) (any, error) {
-	v := newRecord(e.Action)
-	if v == nil {
-		return nil, fmt.Errorf("unknown action %q", e.Action)
+func decodeRecord(e Event) (spec, any, error) {
+	s := specFor(e.Action)
+	if s == nil {
+		return nil, nil, fmt.Errorf("unknown action %q", e.Action)
 	}
+	v := s.empty()
 	if len(e.Payload) == 0 {
-		return v, nil
+		return s, v, nil
 	}
-	switch rec := v.(type) {
-	case recordReader:
-		if readRecord(e.Payload, rec) {
-			return v, nil
-		}
-		v = newRecord(e.Action)
-	case json.Unmarshaler:
-		// A type that reads itself (the declaration) is handed the value
-		// as encoding/json would hand it, once its syntax is checked,
-		// without encoding/json's own pass over the whole of it.
-		if value, ok := jsonValue(e.Payload); ok {
-			if err := rec.UnmarshalJSON(value); err != nil {
-				return nil, err
-			}
-			return v, nil
-		}
+	if err := readRecord(e.Payload, v); err != nil {
+		return nil, nil, err
 	}
-	if err := json.Unmarshal(e.Payload, v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-// newRecord returns a new value of the record type of action, or nil for
-// an unknown action.
-func newRecord(action Action) any {
-	var v any
-	switch action {
-	case ActDeclare:
-		v = new(review.Declaration)
-	case ActWithdraw:
-		v = new(WithdrawPayload)
-	case ActPreliminaryReview:
-		v = new(PreliminaryRecord)
-	case ActExpertReview:
-		v = new(ExpertRecord)
-	case ActDeliberate:
-		v = new(DeliberatePayload)
-	case ActBudget:
-		v = new(BudgetPayload)
-	case ActApplyInitiation:
-		v = new(ApplyInitiationPayload)
-	case ActApproveInitiation:
-		v = new(ApproveInitiationPayload)
-	case ActStartProcurement:
-		v = new(StartProcurementPayload)
-	case ActSignContract:
-		v = new(SignContractPayload)
-	case ActFileContract:
-		v = new(ContractRef)
-	case ActReportIssue:
-		v = new(ReportIssuePayload)
-	case ActOrderRectification, ActSuspend, ActResume:
-		v = new(ReasonPayload)
-	case ActRequestChange:
-		v = new(changeFold)
-	case ActApproveChange, ActRejectChange:
-		v = new(OpinionPayload)
-	case ActApplyAcceptance:
-		v = new(ApplyAcceptancePayload)
-	case ActAccept:
-		v = new(AcceptPayload)
-	case ActDeliver:
-		v = new(DeliverPayload)
-	case ActArchive:
-		v = new(ArchivePayload)
-	case ActEvaluate:
-		v = new(EvaluatePayload)
-	case ActAudit:
-		v = new(AuditPayload)
-	case ActOMEvaluation:
-		v = new(OMEvaluationRecord)
-	case ActTerminateContract:
-		v = new(TerminateContractPayload)
-	case ActComplete:
-		v = new(CompletePayload)
-	}
-	return v
-}
-
-// precheck reports, before anything is folded, a record that refers to
-// what the project does not hold.
-func (p *Project) precheck(rec any) string {
-	switch r := rec.(type) {
-	case *ContractRef:
-		if p.contract(r.ContractID) < 0 {
-			return "unknown contract " + r.ContractID
-		}
-	case *TerminateContractPayload:
-		if p.contract(r.ContractID) < 0 {
-			return "unknown contract " + r.ContractID
-		}
-	case *OpinionPayload:
-		if p.pendingChange() < 0 {
-			return "no pending change"
-		}
-	case *AcceptPayload:
-		if len(p.Acceptances) == 0 {
-			return "no acceptance applied for"
-		}
-	case *ApproveInitiationPayload:
-		if p.Initiation == nil {
-			return "no initiation applied for"
-		}
-	case *DeliberatePayload:
-		if isTrue(r.Approved) && p.Expert == nil {
-			return "no expert review to approve"
-		}
-	}
-	return ""
-}
-
-// fold changes the project by one event's record. Unless owned, a list
-// whose element changes is copied first (see Apply).
-func (p *Project) fold(e Event, rec any, owned bool) {
-	switch r := rec.(type) {
-	case *review.Declaration:
-		first := p.State == StateNone
-		if first {
-			p.ID = e.ProjectID
-			p.Kind = r.Kind
-			p.Unit = r.Unit
-			p.DeclaredAt = e.At
-			p.FilledOn, _ = r.FilledDay()
-		}
-		p.Declaration = *r
-		p.Declarations++
-		p.Name = r.Name
-		p.Requested = r.Budget
-		p.FixedAsset = r.FixedAsset
-		p.BudgetYear = r.BudgetYear
-		p.ParentID = r.ParentID
-		p.Phase = r.Phase
-		p.Findings = nil
-		// A new declaration goes through every gate again (第十一条第（二）项,
-		// 第五条): the previous round's gates no longer stand.
-		p.Preliminary, p.Expert, p.Deliberation, p.OMEvaluation, p.Budgeting, p.Initiation = nil, nil, nil, nil, nil, nil
-		p.Completion = nil
-	case *WithdrawPayload:
-	case *PreliminaryRecord:
-		p.Preliminary = r
-		p.Findings = nil
-		if !r.Result.Passed {
-			p.Findings = r.Result.AllFindings()
-		}
-	case *ExpertRecord:
-		p.Expert = r
-		p.Findings = nil
-		if !r.Result.Passed {
-			p.Findings = r.Result.Findings
-		}
-	case *DeliberatePayload:
-		p.Deliberation = r
-		if isTrue(r.Approved) {
-			p.approve(e, p.Expert.Result.Approved)
-		}
-	case *OMEvaluationRecord:
-		p.OMEvaluation = r
-		p.Findings = nil
-		if r.Result.Funded {
-			p.approve(e, r.Result.Recommended)
-		} else {
-			p.Findings = r.Result.Findings
-		}
-	case *BudgetPayload:
-		p.Budgeting = r
-	case *ApplyInitiationPayload:
-		p.Initiation = &Initiation{Applied: *r, AppliedAt: e.At}
-	case *ApproveInitiationPayload:
-		if isTrue(r.Approved) {
-			in := *p.Initiation
-			in.Decision, in.DecidedAt = r, e.At
-			p.Initiation = &in
-		} else {
-			// Refused: the unit may apply again.
-			p.Initiation = nil
-		}
-	case *StartProcurementPayload:
-	case *SignContractPayload:
-		p.Contracts = append(p.Contracts, Contract{ContractInput: r.Contract, Declaration: p.Declarations})
-	case *ContractRef:
-		if !owned {
-			p.Contracts = slices.Clone(p.Contracts)
-		}
-		p.Contracts[p.contract(r.ContractID)].FiledAt = e.At
-	case *ReportIssuePayload:
-		p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Kind: r.Kind, Text: r.Description, At: e.At})
-	case *ReasonPayload:
-		p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Text: r.Reason, At: e.At})
-	case *changeFold:
-		ch := Change{Seq: len(p.Changes) + 1, Kind: r.Kind, Approvers: r.Approvers, NewBudget: r.NewBudget,
-			Decision: r.Decision, Status: ChangePending, RequestedAt: e.At}
-		if r.Kind != change.Minor {
-			ch.Status = ChangeRedeclare
-		}
-		p.Changes = append(p.Changes, ch)
-	case *OpinionPayload:
-		i := p.pendingChange()
-		if !owned {
-			p.Changes = slices.Clone(p.Changes)
-			p.Changes[i].Approvals = slices.Clip(p.Changes[i].Approvals)
-		}
-		ch := &p.Changes[i]
-		approved := e.Action == ActApproveChange
-		ch.Approvals = append(ch.Approvals, ChangeApproval{Role: e.Role, ActorID: e.Actor.ID, Approved: approved, Opinion: r.Opinion, At: e.At})
-		switch {
-		case !approved:
-			ch.Status = ChangeRejected
-		case len(ch.Pending()) == 0:
-			// Every approver approved: the change explanation stands
-			// (第十一条第（一）项) and the investment moves.
-			ch.Status = ChangeApproved
-			p.Approved = ch.NewBudget
-		}
-	case *ApplyAcceptancePayload:
-		p.Acceptances = append(p.Acceptances, Acceptance{ApplyAcceptancePayload: *r, AppliedAt: e.At})
-	case *AcceptPayload:
-		if !owned {
-			p.Acceptances = slices.Clone(p.Acceptances)
-		}
-		a := &p.Acceptances[len(p.Acceptances)-1]
-		a.Result = r
-		a.DecidedAt = e.At
-		p.Findings = nil
-	case *DeliverPayload:
-	case *CompletePayload:
-		p.Completion = r
-	case *ArchivePayload:
-		p.Archive = r
-		p.ArchivedAt = e.At
-	case *EvaluatePayload:
-		p.Evaluation = r
-	case *AuditPayload:
-		p.Audits = append(p.Audits, Audit{AuditPayload: *r, ActorID: e.Actor.ID, At: e.At})
-	case *TerminateContractPayload:
-		if !owned {
-			p.Contracts = slices.Clone(p.Contracts)
-		}
-		k := &p.Contracts[p.contract(r.ContractID)]
-		k.Termination = &Termination{TerminateContractPayload: *r, Notified: []Role{RoleBDB, RoleFinance}, At: e.At}
-	}
+	return s, v, nil
 }
 
 // isTrue reports whether b is set and true.
@@ -389,14 +150,4 @@ func (p *Project) approve(e Event, approved review.Budget) {
 	p.ApprovedAt = e.At
 	p.ChangeBase = approved
 	p.priorFrom = len(p.Changes)
-}
-
-// changeFold is what folding a change request reads from its record:
-// the header (procedure, approvers, budget after the change) and the whole
-// decision kept as recorded, without decoding every figure of it.
-type changeFold struct {
-	Kind      change.Kind     `json:"kind"`
-	Approvers []Role          `json:"approvers"`
-	NewBudget review.Budget   `json:"new_budget"`
-	Decision  json.RawMessage `json:"decision"`
 }

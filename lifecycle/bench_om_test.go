@@ -22,7 +22,7 @@ func historyOM(b testing.TB, n int) []lifecycle.Event {
 	var events []lifecycle.Event
 	now := at(2025, time.December, 1)
 	step := func(actor lifecycle.Actor, action lifecycle.Action, payload any) {
-		ev, err := lifecycle.Decide(rb, p, actor, action, js(b, payload), now)
+		ev, err := lifecycle.DecideJSON(rb, p, actor, action, js(b, payload), now)
 		require.NoError(b, err, "%s at %d", action, len(events))
 		require.NoError(b, p.Apply(ev))
 		events = append(events, ev)

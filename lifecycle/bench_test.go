@@ -22,7 +22,7 @@ func implementing(b testing.TB) ([]lifecycle.Event, *lifecycle.Project) {
 	p := &lifecycle.Project{ID: "B1"}
 	var events []lifecycle.Event
 	step := func(actor lifecycle.Actor, action lifecycle.Action, payload any) {
-		ev, err := lifecycle.Decide(rb, p, actor, action, js(b, payload), now)
+		ev, err := lifecycle.DecideJSON(rb, p, actor, action, js(b, payload), now)
 		require.NoError(b, err, "%s", action)
 		require.NoError(b, p.Apply(ev))
 		events = append(events, ev)
@@ -64,7 +64,7 @@ func history1000(b testing.TB) []lifecycle.Event {
 		default:
 			actor, action, payload = auditor, lifecycle.ActAudit, map[string]any{"summary": "资金使用检查"}
 		}
-		ev, err := lifecycle.Decide(rb, p, actor, action, js(b, payload), now)
+		ev, err := lifecycle.DecideJSON(rb, p, actor, action, js(b, payload), now)
 		require.NoError(b, err, "%s at %d", action, len(events))
 		require.NoError(b, p.Apply(ev))
 		events = append(events, ev)
@@ -88,7 +88,7 @@ func BenchmarkDecideApply(b *testing.B) {
 			p, _ = lifecycle.Replay(events)
 			b.StartTimer()
 		}
-		ev, err := lifecycle.Decide(rb, p, unitA, lifecycle.ActReportIssue, payload, now)
+		ev, err := lifecycle.DecideJSON(rb, p, unitA, lifecycle.ActReportIssue, payload, now)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func BenchmarkEngineDo(b *testing.B) {
 					id = fresh()
 					b.StartTimer()
 				}
-				if _, _, err := e.Do(ctx, id, lifecycle.AnyVersion, unitA, lifecycle.ActReportIssue, payload); err != nil {
+				if _, _, err := e.DoJSON(ctx, id, lifecycle.AnyVersion, unitA, lifecycle.ActReportIssue, payload); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -37,35 +37,78 @@
 // # Actions, roles and payloads
 //
 // The names are those of the specification; the roles are those of
-// DefaultRoles (第三条). Each payload is read strictly (an unknown key is
-// refused, naming it):
+// DefaultRoles (第三条). Every payload type names its action (the Payload
+// interface), so Engine.Do and Decide take the typed value alone:
 //
-//	declare             unit        review.Declaration (附件1)       第五条, 第六条, 第八条
+//	declare             unit        DeclarePayload (review.Declaration, 附件1)  第五条, 第六条, 第八条
 //	withdraw            unit        WithdrawPayload                  before approval
-//	preliminary_review  bdb         PreliminaryInput → review.Preliminary   第四条, 第六条
-//	expert_review       bdb         review.ExpertPanel → review.Expert      第七条
+//	preliminary_review  bdb         PreliminaryReviewPayload → review.Preliminary   第四条, 第六条
+//	expert_review       bdb         ExpertReviewPayload → review.Expert      第七条
 //	deliberate          government  DeliberatePayload                第七条
 //	budget              finance     BudgetPayload                    第五条, 第七条
 //	apply_initiation    unit        ApplyInitiationPayload           第十条 (fixed-asset only)
 //	approve_initiation  drc         ApproveInitiationPayload         第十条
 //	start_procurement   unit        StartProcurementPayload          第九条, 第十条
 //	sign_contract       unit        SignContractPayload              第十八条
-//	file_contract       unit        ContractRef                      第十二条
+//	file_contract       unit        FileContractPayload              第十二条
 //	report_issue        unit        ReportIssuePayload               第十三条
-//	order_rectification bdb         ReasonPayload                    第十三条
-//	suspend, resume     bdb         ReasonPayload                    第十三条
-//	request_change      unit        change.Request → change.Assess   第十一条
-//	approve_change      bdb, drc    OpinionPayload                   第十一条
-//	reject_change       bdb, drc    OpinionPayload (opinion required)第十一条
+//	order_rectification bdb         OrderRectificationPayload        第十三条
+//	suspend, resume     bdb         SuspendPayload, ResumePayload    第十三条
+//	request_change      unit        RequestChangePayload (change.Request) → change.Assess   第十一条
+//	approve_change      bdb, drc    ApproveChangePayload             第十一条
+//	reject_change       bdb, drc    RejectChangePayload (opinion required)   第十一条
 //	apply_acceptance    unit        ApplyAcceptancePayload → review.CheckAcceptance  第十四条
 //	accept              bdb         AcceptPayload                    第十四条
 //	deliver             unit        DeliverPayload                   第十四条
 //	archive             unit        ArchivePayload → review.CheckArchive  第十五条
 //	evaluate            bdb         EvaluatePayload                  第十七条
 //	audit               audit       AuditPayload                     第十六条
-//	om_evaluation       bdb         review.OMEvaluation → review.OMEvaluate  第五条
+//	om_evaluation       bdb         OMEvaluationPayload (review.OMEvaluation) → review.OMEvaluate  第五条
 //	terminate_contract  unit        TerminateContractPayload         第十三条
 //	complete            unit        CompletePayload                  第五条
+//
+// # Typed values in, JSON for adapters
+//
+// An embedder builds payloads in Go and calls
+//
+//	p, ev, err := eng.Do(ctx, id, version, actor, lifecycle.SignContractPayload{Contract: …})
+//
+// Declare and Do both return the project after the action and the event
+// stored, and a nil project on error. An adapter that holds JSON calls
+// Engine.DoJSON (or DecideJSON) with the action's name; ReadPayload reads
+// a payload ahead of time, and ReadJSON any other request body. All three
+// use one strict reader on github.com/go-json-experiment/json (see
+// jsonread.go): an unknown member, a member spelt in another case and a
+// name given twice are refused as KindInvalid with the member's JSON path
+// (e.g. "contract.amount"), as are malformed JSON and U+0000 in a string.
+// The engine reads a JSON payload only once the actor's roles and the
+// project's state allow the action, so the order of the checks of Decide
+// holds for both entry points.
+//
+// # Adding an action
+//
+// Each action is one spec value, and each guard one *Guard value; the
+// table's rows hold guards by value, so a misspelt guard does not compile.
+// Adding an action touches three files:
+//
+//  1. a file of its own (or the actions_*.go file of its stage): the
+//     Action constant, the payload type with its Action method, and the
+//     spec — an *actionSpec[P, R] naming the action, its Chinese name,
+//     its default roles of 第三条, the provision that orders it after
+//     earlier steps, and the functions that derive its record from the
+//     payload (derive), choose its row when it has several outcomes
+//     (choose), find what a stored record refers to (refers) and fold the
+//     record into the Project (apply). A guard it needs is a new *Guard in
+//     guards.go with its check in guards_check.go (two more files only
+//     when a new guard is needed);
+//  2. table.go: the spec in specs, and the action's rows in the table of
+//     each kind that has it, with their guards and article;
+//  3. doc.go: the line in the list above, and the rule served.
+//
+// The engine, Permitted, Replay, DefaultRoles and the diagram
+// (DIAGRAM.md, go test ./lifecycle -update) follow from these. The tests
+// that must grow with it: a guard's refusal (guards_test.go) and the path
+// tests.
 //
 // A unit acts on and sees only its own projects: another unit's project
 // is not found (KindNotFound), so its existence does not leak. A bureau

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -126,47 +125,44 @@ func (e *Engine) RulebookOf(p *Project) *Rulebook {
 }
 
 // Declare files a new project's declaration (第五条, 第六条) for the actor's
-// unit and returns the project. The declaration is refused if it is
-// classified (第十九条), out of scope (第二条) or incomplete (附件1); a later
-// phase must name an earlier phase of the same unit's that the actor can
-// see (第八条).
-func (e *Engine) Declare(ctx context.Context, actor Actor, d review.Declaration) (*Project, error) {
+// unit and returns the project and its first event, as Do does. The
+// declaration is refused if it is classified (第十九条), out of scope
+// (第二条) or incomplete (附件1); a later phase must name an earlier phase
+// of the same unit's that the actor can see (第八条).
+func (e *Engine) Declare(ctx context.Context, actor Actor, d review.Declaration) (*Project, Event, error) {
 	if err := ctxError(ctx); err != nil {
-		return nil, err
+		return nil, Event{}, err
 	}
 	now := e.clock()
 	// The form's 填报时间 (附件1), when given, is the day the declaration is
 	// judged on: not after today, not before the measure.
 	on := now
 	if fs := review.CheckFilledOn(d, now, e.books.books[0].Effective); len(fs) > 0 {
-		return nil, &Error{Kind: KindInvalid, Code: fs[0].Code, Article: fs[0].Article, ZH: fs[0].ZH, EN: fs[0].EN, Findings: fs}
+		return nil, Event{}, &Error{Kind: KindInvalid, Code: fs[0].Code, Article: fs[0].Article, ZH: fs[0].ZH, EN: fs[0].EN, Findings: fs}
 	}
 	if t, ok := d.FilledDay(); ok {
 		on = t
 	}
 	rb := e.books.InForce(on)
 	if rb == nil {
-		return nil, &Error{Kind: KindRefused, Code: "measure_not_in_force", Article: ArticleEffective,
+		return nil, Event{}, &Error{Kind: KindRefused, Code: "measure_not_in_force", Article: ArticleEffective,
 			ZH: "申报日期早于本办法施行日期", EN: "the measure is not in force on the declaration date"}
 	}
 	if d.ParentID != "" {
 		if err := e.checkParent(ctx, actor, d); err != nil {
-			return nil, err
+			return nil, Event{}, err
 		}
 	}
-	payload, err := json.Marshal(d)
-	if err != nil {
-		return nil, &Error{Kind: KindInvalid, Code: "declaration_unencodable", ZH: "申报表无法编码", EN: "the declaration cannot be encoded", Err: err}
-	}
 	p := &Project{ID: e.newID()}
-	ev, derr := decide(rb, p, actor, ActDeclare, payload, now)
+	ev, derr := decideTyped(rb, p, actor, DeclarePayload{Declaration: d}, now)
 	if derr != nil {
-		return nil, derr
+		return nil, Event{}, derr
 	}
-	if _, err := e.commit(ctx, rb, p, ev); err != nil {
-		return nil, err
+	stored, err := e.commit(ctx, rb, p, ev)
+	if err != nil {
+		return nil, Event{}, err
 	}
-	return e.own(p), nil
+	return e.own(p), stored, nil
 }
 
 // checkParent checks the earlier phase a declaration names (第八条).
@@ -195,13 +191,34 @@ func (e *Engine) checkParent(ctx context.Context, actor Actor, d review.Declarat
 	return nil
 }
 
-// Do takes action on a project: it loads and replays the project (or takes
-// the engine's snapshot of it), checks the caller's expected version
-// (unless AnyVersion), decides, and appends the event with the version it
-// decided on as the store's expected version. It returns the project after
-// the action and the event as stored. A concurrent change gives the
-// store's conflict error (KindConflict); refusals are as Decide's.
-func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64, actor Actor, action Action, payload json.RawMessage) (*Project, Event, error) {
+// Do takes the action of a typed payload on a project, e.g.
+//
+//	p, ev, err := eng.Do(ctx, id, version, actor, lifecycle.SignContractPayload{Contract: …})
+//
+// It loads and replays the project (or takes the engine's snapshot of it),
+// checks the caller's expected version (unless AnyVersion), decides (see
+// Decide), and appends the event with the version it decided on as the
+// store's expected version. It returns the project after the action and
+// the event as stored; on error the project is nil. A concurrent change
+// gives the store's conflict error (KindConflict); refusals are as
+// Decide's.
+func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64, actor Actor, payload Payload) (*Project, Event, error) {
+	if payload == nil {
+		return nil, Event{}, invalid("payload", "payload_missing", "缺少载荷", "the payload is missing")
+	}
+	return e.run(ctx, projectID, expectedVersion, actor, payload.Action(), input{typed: payload})
+}
+
+// DoJSON is Do for adapters: the action by name and its payload in JSON,
+// read strictly into the action's payload type (see DecideJSON). An
+// unknown, duplicate or case-variant member is refused as KindInvalid,
+// naming its JSON path.
+func (e *Engine) DoJSON(ctx context.Context, projectID string, expectedVersion int64, actor Actor, action Action, payload []byte) (*Project, Event, error) {
+	return e.run(ctx, projectID, expectedVersion, actor, action, input{raw: payload, json: true})
+}
+
+// run is Do and DoJSON.
+func (e *Engine) run(ctx context.Context, projectID string, expectedVersion int64, actor Actor, action Action, in input) (*Project, Event, error) {
 	if err := ctxError(ctx); err != nil {
 		return nil, Event{}, err
 	}
@@ -211,14 +228,14 @@ func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64
 		if err != nil {
 			return nil, Event{}, err
 		}
-		return e.do(ctx, p, expectedVersion, actor, action, payload)
+		return e.do(ctx, p, expectedVersion, actor, action, in)
 	}
 	// First on the snapshot, if the engine has one. An append from it is
 	// safe: the store checks the version. A conflict or a refusal is
 	// decided again on the store's history, which another engine may have
 	// moved past the snapshot.
 	if p := e.snaps.get(projectID); p != nil && (expectedVersion == AnyVersion || expectedVersion == p.Version) {
-		q, ev, err := e.do(ctx, p, expectedVersion, actor, action, payload)
+		q, ev, err := e.do(ctx, p, expectedVersion, actor, action, in)
 		switch KindOf(err) {
 		case "":
 			return e.own(q), ev, nil
@@ -232,7 +249,7 @@ func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64
 	if err != nil {
 		return nil, Event{}, err
 	}
-	q, ev, err := e.do(ctx, p, expectedVersion, actor, action, payload)
+	q, ev, err := e.do(ctx, p, expectedVersion, actor, action, in)
 	if err != nil {
 		return nil, Event{}, err
 	}
@@ -240,7 +257,7 @@ func (e *Engine) Do(ctx context.Context, projectID string, expectedVersion int64
 }
 
 // do decides the action on p, as loaded, and commits it.
-func (e *Engine) do(ctx context.Context, p *Project, expectedVersion int64, actor Actor, action Action, payload json.RawMessage) (*Project, Event, error) {
+func (e *Engine) do(ctx context.Context, p *Project, expectedVersion int64, actor Actor, action Action, in input) (*Project, Event, error) {
 	if !actor.CanSee(p) {
 		return nil, Event{}, NotFoundError(p.ID)
 	}
@@ -248,7 +265,7 @@ func (e *Engine) do(ctx context.Context, p *Project, expectedVersion int64, acto
 		return nil, Event{}, ConflictError(p.ID, expectedVersion, p.Version)
 	}
 	rb := e.RulebookOf(p)
-	ev, derr := decide(rb, p, actor, action, payload, e.clock())
+	ev, derr := decide(rb, p, actor, action, in, e.clock())
 	if derr != nil {
 		e.log.DebugContext(ctx, "action refused", "project", p.ID, "action", action, "actor", actor.ID, "code", derr.Code)
 		return nil, Event{}, derr

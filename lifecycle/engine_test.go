@@ -29,7 +29,7 @@ func TestEngineConcurrency(t *testing.T) {
 	errs := make([]error, 8)
 	for i := range errs {
 		wg.Go(func() {
-			_, _, errs[i] = e.Do(ctx, id, p.Version, auditor, lifecycle.ActAudit, js(t, map[string]any{"summary": "并发审计"}))
+			_, _, errs[i] = e.DoJSON(ctx, id, p.Version, auditor, lifecycle.ActAudit, js(t, map[string]any{"summary": "并发审计"}))
 		})
 	}
 	wg.Wait()
@@ -50,7 +50,7 @@ func TestEngineConcurrency(t *testing.T) {
 	// the losers of a race get a conflict, never a corrupt history.
 	for range 8 {
 		wg.Go(func() {
-			_, _, err := e.Do(ctx, id, lifecycle.AnyVersion, auditor, lifecycle.ActAudit, js(t, map[string]any{"summary": "并发审计"}))
+			_, _, err := e.DoJSON(ctx, id, lifecycle.AnyVersion, auditor, lifecycle.ActAudit, js(t, map[string]any{"summary": "并发审计"}))
 			if err != nil {
 				assert.True(t, errors.Is(err, lifecycle.ErrConflict), "%v", err)
 			}
@@ -84,9 +84,9 @@ func TestEngineRefusalsChangeNothing(t *testing.T) {
 	assert.Equal(t, before, after)
 	assert.Equal(t, 1, hooks)
 
-	_, _, err = e.Do(ctx, id, 7, bdb, lifecycle.ActPreliminaryReview, js(t, preliminary(true)))
+	_, _, err = e.DoJSON(ctx, id, 7, bdb, lifecycle.ActPreliminaryReview, js(t, preliminary(true)))
 	assert.True(t, errors.Is(err, lifecycle.ErrConflict))
-	p, ev, err := e.Do(ctx, id, 1, bdb, lifecycle.ActPreliminaryReview, js(t, preliminary(true)))
+	p, ev, err := e.DoJSON(ctx, id, 1, bdb, lifecycle.ActPreliminaryReview, js(t, preliminary(true)))
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), ev.Version)
 	assert.Positive(t, ev.Seq, "the event as stored")
@@ -117,7 +117,7 @@ func TestEngineErrors(t *testing.T) {
 	e, err := lifecycle.New(lifecycle.Config{Store: failingStore{boom}})
 	require.NoError(t, err)
 	ctx := context.Background()
-	_, err = e.Declare(ctx, unitA, declaration(review.Construction, false, district("1")))
+	_, _, err = e.Declare(ctx, unitA, declaration(review.Construction, false, district("1")))
 	assert.True(t, errors.Is(err, lifecycle.ErrUnavailable), "%v", err)
 	assert.ErrorIs(t, err, boom)
 	_, err = e.Get(ctx, bdb, "P1")
@@ -130,12 +130,12 @@ func TestEngineErrors(t *testing.T) {
 	_, err = e.Get(cancelled, bdb, "P1")
 	assert.True(t, errors.Is(err, lifecycle.ErrUnavailable))
 	assert.ErrorIs(t, err, context.Canceled)
-	_, _, err = e.Do(cancelled, "P1", lifecycle.AnyVersion, bdb, lifecycle.ActAudit, nil)
+	_, _, err = e.DoJSON(cancelled, "P1", lifecycle.AnyVersion, bdb, lifecycle.ActAudit, nil)
 	assert.ErrorIs(t, err, context.Canceled)
 
 	_, err = lifecycle.Replay(nil)
 	assert.True(t, errors.Is(err, lifecycle.ErrInvalid))
-	_, err = lifecycle.Decide(nil, nil, unitA, lifecycle.ActDeclare, nil, at(2025, time.March, 3))
+	_, err = lifecycle.DecideJSON(nil, nil, unitA, lifecycle.ActDeclare, nil, at(2025, time.March, 3))
 	assert.True(t, errors.Is(err, lifecycle.ErrInvalid))
 }
 
@@ -223,7 +223,7 @@ func TestSnapshotsFollowTheStore(t *testing.T) {
 	do(t, b, id, finance, lifecycle.ActBudget, map[string]any{"year": 2025, "type": "annual"})
 	// An action allowed in both states is decided again after the conflict.
 	loads = store.Loads()
-	_, ev, err := a.Do(ctx, id, lifecycle.AnyVersion, auditor, lifecycle.ActAudit, js(t, map[string]any{"summary": "审计"}))
+	_, ev, err := a.DoJSON(ctx, id, lifecycle.AnyVersion, auditor, lifecycle.ActAudit, js(t, map[string]any{"summary": "审计"}))
 	require.NoError(t, err)
 	assert.Equal(t, int64(6), ev.Version)
 	assert.Greater(t, store.Loads(), loads, "the conflict sends a to the store")

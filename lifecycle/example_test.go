@@ -29,7 +29,7 @@ func ExampleEngine() {
 	unit := lifecycle.Actor{ID: "zhang", Unit: "区教委", Roles: []lifecycle.Role{lifecycle.RoleUnit}}
 	bureau := lifecycle.Actor{ID: "wang", Unit: "区大数据发展局", Roles: []lifecycle.Role{lifecycle.RoleBDB}}
 
-	p, err := engine.Declare(ctx, unit, review.Declaration{
+	p, _, err := engine.Declare(ctx, unit, review.Declaration{
 		Unit: "区教委", Name: "智慧教育云平台",
 		Contact:             review.Contact{Name: "张三", Phone: "023-67812345"},
 		Period:              review.Period{Start: "2025-03", End: "2026-06"},
@@ -49,7 +49,7 @@ func ExampleEngine() {
 	fmt.Println(p.ID, p.State, p.Version)
 
 	// Expert review before the preliminary review is refused.
-	_, _, err = engine.Do(ctx, p.ID, p.Version, bureau, lifecycle.ActExpertReview, json.RawMessage(`{}`))
+	_, _, err = engine.DoJSON(ctx, p.ID, p.Version, bureau, lifecycle.ActExpertReview, json.RawMessage(`{}`))
 	var le *lifecycle.Error
 	if errors.As(err, &le) {
 		fmt.Println(le.Kind, le.Article)
@@ -61,7 +61,7 @@ func ExampleEngine() {
 		               "cryptography_plan": "国密", "security_plan": "等保三级"},
 		"judgment": {"materials_clear": {"passed": true}, "technically_feasible": {"passed": true},
 		             "economically_rational": {"passed": true}}}`)
-	p, ev, err := engine.Do(ctx, p.ID, p.Version, bureau, lifecycle.ActPreliminaryReview, submission)
+	p, ev, err := engine.DoJSON(ctx, p.ID, p.Version, bureau, lifecycle.ActPreliminaryReview, submission)
 	if err != nil {
 		panic(err)
 	}
@@ -109,7 +109,7 @@ func ExampleEngine_Obligations() {
 		Budget: review.MustBudget("", "", "50", ""), FundComposition: "区财政资金", Content: "平台年度运维",
 		Cloud: "政务云", Sharing: "已接入", Integration: "无",
 	}
-	p, _ := engine.Declare(ctx, unit, d)
+	p, _, _ := engine.Declare(ctx, unit, d)
 	steps := []struct {
 		actor   lifecycle.Actor
 		action  lifecycle.Action
@@ -121,7 +121,7 @@ func ExampleEngine_Obligations() {
 		{unit, lifecycle.ActSignContract, `{"contract":{"id":"HT-1","title":"运维服务","amount":"50","signed_on":"2025-09-26","supplier":"某公司"}}`},
 	}
 	for _, s := range steps {
-		if _, _, err := engine.Do(ctx, p.ID, lifecycle.AnyVersion, s.actor, s.action, json.RawMessage(s.payload)); err != nil {
+		if _, _, err := engine.DoJSON(ctx, p.ID, lifecycle.AnyVersion, s.actor, s.action, json.RawMessage(s.payload)); err != nil {
 			panic(err)
 		}
 		now = calendar.Date(2025, time.September, 26)

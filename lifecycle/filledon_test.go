@@ -28,13 +28,13 @@ func TestFilledOn(t *testing.T) {
 	t.Run("附件1/填报时间 decides the rulebook, not the server clock", func(t *testing.T) {
 		d := declaration(review.Construction, false, district("100"))
 		d.FilledOn = "2025-02-27"
-		p, err := e.Declare(ctx, unitA, d)
+		p, _, err := e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 		assert.Equal(t, "yubei-2019-26", e.RulebookOf(p).ID)
 		assert.True(t, p.FilledOn.Equal(day(2025, time.February, 27)))
 		assert.Equal(t, p, replayed(t, e, p.ID))
 		d.FilledOn = ""
-		p, err = e.Declare(ctx, unitA, d)
+		p, _, err = e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 		assert.Equal(t, "revised", e.RulebookOf(p).ID)
 	})
@@ -46,7 +46,7 @@ func TestFilledOn(t *testing.T) {
 		assert.Equal(t, "附件1", le.Article)
 		assert.Equal(t, []string{"filled_on"}, fieldsOf(le))
 		d.FilledOn = "2025-03-03"
-		_, err := e.Declare(ctx, unitA, d)
+		_, _, err := e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 	})
 	t.Run("第二十条/填报时间 not before the measure took effect", func(t *testing.T) {
@@ -56,7 +56,7 @@ func TestFilledOn(t *testing.T) {
 		assert.Equal(t, "第二十条", le.Article)
 		assert.Equal(t, []string{"filled_on"}, fieldsOf(le))
 		d.FilledOn = "2019-12-12"
-		_, err := e.Declare(ctx, unitA, d)
+		_, _, err := e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 	})
 	t.Run("第五条/an O&M form filled in by year-end is on time", func(t *testing.T) {
@@ -64,11 +64,11 @@ func TestFilledOn(t *testing.T) {
 		e := newEngine(t, c)
 		d := declaration(review.Operation, false, district("50"))
 		d.FilledOn = "2025-12-30"
-		p, err := e.Declare(ctx, unitA, d)
+		p, _, err := e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 		assert.Empty(t, p.Years[0].Findings, "filled in on 2025-12-30 for 2026")
 		d.FilledOn = ""
-		p, err = e.Declare(ctx, unitA, d)
+		p, _, err = e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 		require.Len(t, p.Years[0].Findings, 1)
 		assert.Equal(t, "om_declaration_late", p.Years[0].Findings[0].Code)
@@ -80,7 +80,7 @@ func TestFilledOn(t *testing.T) {
 		e := newEngine(t, c)
 		d := declaration(review.Operation, false, district("50"))
 		d.BudgetYear = 2027
-		p, err := e.Declare(ctx, unitA, d)
+		p, _, err := e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 		require.Len(t, p.Years[0].Findings, 1)
 		assert.Equal(t, "om_budget_year_not_next", p.Years[0].Findings[0].Code)
@@ -99,7 +99,7 @@ func TestFilledOn(t *testing.T) {
 		assert.Equal(t, "第五条", le.Article)
 		assert.Equal(t, []string{"budget_year"}, fieldsOf(le))
 		d.BudgetYear = 2026
-		_, err = e.Declare(ctx, unitA, d)
+		_, _, err = e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 	})
 }

@@ -35,7 +35,7 @@ func FuzzDecidePayload(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, actor := range actors {
-			ev, err := lifecycle.Decide(rb, p, actor, action, json.RawMessage(payload), now)
+			ev, err := lifecycle.DecideJSON(rb, p, actor, action, json.RawMessage(payload), now)
 			if err != nil {
 				var le *lifecycle.Error
 				if !errors.As(err, &le) || le.Code == "" || le.ZH == "" || le.EN == "" {
@@ -60,7 +60,7 @@ func FuzzDeclare(f *testing.F) {
 	f.Add([]byte(`{"kind":"construction","contact":{"fax":1}}`))
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		p := &lifecycle.Project{ID: "F1"}
-		ev, err := lifecycle.Decide(rb, p, unitA, lifecycle.ActDeclare, payload, at(2025, time.March, 3))
+		ev, err := lifecycle.DecideJSON(rb, p, unitA, lifecycle.ActDeclare, payload, at(2025, time.March, 3))
 		if err != nil {
 			var le *lifecycle.Error
 			if !errors.As(err, &le) || le.Code == "" {

@@ -35,8 +35,8 @@ func TestGuardsCiteTheirArticles(t *testing.T) {
 	for _, kind := range []review.Kind{review.Construction, review.Operation} {
 		for _, row := range rb.Table(kind) {
 			for _, g := range row.Guards {
-				assert.True(t, listed[g], "%s %s names guard %s, which Guards does not list", kind, row.Action, g)
-				used[g] = true
+				assert.True(t, listed[g.Name], "%s %s names guard %s, which Guards does not list", kind, row.Action, g.Name)
+				used[g.Name] = true
 			}
 		}
 	}
@@ -67,7 +67,7 @@ func decided(t *testing.T, e *lifecycle.Engine, c *clock, id string, alter func(
 	p, err := e.Get(context.Background(), bdb, id)
 	require.NoError(t, err)
 	alter(p)
-	_, err = lifecycle.Decide(e.Rulebook(p.DeclaredAt), p, actor, action, js(t, payload), c.Now())
+	_, err = lifecycle.DecideJSON(e.Rulebook(p.DeclaredAt), p, actor, action, js(t, payload), c.Now())
 	return err
 }
 
@@ -80,7 +80,7 @@ func TestEveryGuardRefuses(t *testing.T) {
 		lifecycle.GuardNotClassified: func(t *testing.T, c *clock) error {
 			d := declaration(review.Construction, false, district("100"))
 			d.Classified = true
-			_, err := newEngine(t, c).Declare(context.Background(), unitA, d)
+			_, _, err := newEngine(t, c).Declare(context.Background(), unitA, d)
 			return err
 		},
 		lifecycle.GuardInScope: func(t *testing.T, c *clock) error {
@@ -92,20 +92,20 @@ func TestEveryGuardRefuses(t *testing.T) {
 				}
 			}
 			require.NotEmpty(t, d.Items, "some item category is out of scope")
-			_, err := newEngine(t, c).Declare(context.Background(), unitA, d)
+			_, _, err := newEngine(t, c).Declare(context.Background(), unitA, d)
 			return err
 		},
 		lifecycle.GuardDeclarationValid: func(t *testing.T, c *clock) error {
 			d := declaration(review.Construction, false, district("100"))
 			d.Name = ""
-			_, err := newEngine(t, c).Declare(context.Background(), unitA, d)
+			_, _, err := newEngine(t, c).Declare(context.Background(), unitA, d)
 			return err
 		},
 		lifecycle.GuardSameProject: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
 			id := declare(t, e, declaration(review.Construction, false, district("100")))
 			do(t, e, id, bdb, lifecycle.ActPreliminaryReview, preliminary(false))
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActDeclare,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActDeclare,
 				js(t, declaration(review.Operation, false, district("100"))))
 			return err
 		},
@@ -113,7 +113,7 @@ func TestEveryGuardRefuses(t *testing.T) {
 			e, id := omOperating(t, c)
 			next := declaration(review.Operation, false, district("70"))
 			next.BudgetYear = 2025 // before the year in operation, 2026
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActDeclare, js(t, next))
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActDeclare, js(t, next))
 			return err
 		},
 		lifecycle.GuardPreliminaryCriteria: func(t *testing.T, c *clock) error {
@@ -122,7 +122,7 @@ func TestEveryGuardRefuses(t *testing.T) {
 			input := preliminary(true)
 			// 第六条 has criteria (一) to (四) only.
 			input["judgment"].(map[string]any)["concerns"] = []map[string]any{{"criterion": 5, "zh": "不在审核内容之列"}}
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActPreliminaryReview, js(t, input))
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActPreliminaryReview, js(t, input))
 			return err
 		},
 		lifecycle.GuardPreliminaryPassed: func(t *testing.T, c *clock) error {
@@ -138,7 +138,7 @@ func TestEveryGuardRefuses(t *testing.T) {
 			do(t, e, id, bdb, lifecycle.ActPreliminaryReview, preliminary(true))
 			panel := expert(true, district("100"))
 			panel["organisers"] = []string{"bdb", "finance"}
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActExpertReview, js(t, panel))
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActExpertReview, js(t, panel))
 			return err
 		},
 		lifecycle.GuardExpertPassed: func(t *testing.T, c *clock) error {
@@ -155,21 +155,21 @@ func TestEveryGuardRefuses(t *testing.T) {
 			id := declare(t, e, declaration(review.Operation, false, district("80")))
 			ev := omEvaluation(review.OMGood, district("60"))
 			ev["opinion"] = "" // no opinion recorded
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActOMEvaluation, js(t, ev))
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActOMEvaluation, js(t, ev))
 			return err
 		},
 		lifecycle.GuardFixedAsset: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
 			id := declare(t, e, declaration(review.Construction, false, district("100")))
 			toBudget(t, e, id, district("100"))
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActApplyInitiation, nil)
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActApplyInitiation, nil)
 			return err
 		},
 		lifecycle.GuardInitiatedIfFixedAsset: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
 			id := declare(t, e, declaration(review.Construction, true, district("100")))
 			toBudget(t, e, id, district("100"))
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActStartProcurement, nil)
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActStartProcurement, nil)
 			return err
 		},
 		lifecycle.GuardApprovedAndBudgeted: func(t *testing.T, c *clock) error {
@@ -182,14 +182,14 @@ func TestEveryGuardRefuses(t *testing.T) {
 			e := newEngine(t, c)
 			id := approvedProject(t, e)
 			do(t, e, id, unitA, lifecycle.ActRequestChange, changeOf("50"))
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActSignContract,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActSignContract,
 				js(t, contract("A", "1", "2025-03-03", false)))
 			return err
 		},
 		lifecycle.GuardContractValid: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
 			id := approvedProject(t, e)
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActSignContract,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActSignContract,
 				js(t, contract("A", "1", "2025-03-04", false))) // tomorrow
 			return err
 		},
@@ -197,7 +197,7 @@ func TestEveryGuardRefuses(t *testing.T) {
 			e := newEngine(t, c)
 			id := approvedProject(t, e) // 1000 万元 approved
 			do(t, e, id, unitA, lifecycle.ActSignContract, contract("A", "999.99", "2025-03-03", false))
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActSignContract,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActSignContract,
 				js(t, contract("B", "0.011", "2025-03-03", false)))
 			return err
 		},
@@ -205,28 +205,28 @@ func TestEveryGuardRefuses(t *testing.T) {
 			e := newEngine(t, c)
 			id := approvedProject(t, e)
 			do(t, e, id, unitA, lifecycle.ActSignContract, contract("A", "1", "2025-03-03", false))
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActFileContract,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActFileContract,
 				js(t, map[string]any{"contract_id": "B"}))
 			return err
 		},
 		lifecycle.GuardChangeAssessed: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
 			id := approvedProject(t, e)
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActRequestChange,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActRequestChange,
 				js(t, map[string]any{"reason": "", "items": []any{}}))
 			return err
 		},
 		lifecycle.GuardChangePending: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
 			id := approvedProject(t, e)
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActApproveChange, nil)
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActApproveChange, nil)
 			return err
 		},
 		lifecycle.GuardChangeApprover: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
 			id := approvedProject(t, e) // not a fixed-asset project: bdb alone approves
 			do(t, e, id, unitA, lifecycle.ActRequestChange, changeOf("50"))
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, drc, lifecycle.ActApproveChange, nil)
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, drc, lifecycle.ActApproveChange, nil)
 			return err
 		},
 		lifecycle.GuardAcceptancePrerequisites: func(t *testing.T, c *clock) error {
@@ -235,7 +235,7 @@ func TestEveryGuardRefuses(t *testing.T) {
 			do(t, e, id, unitA, lifecycle.ActSignContract, contract("A", "1", "2025-03-03", false))
 			facts := acceptanceFacts(false)
 			facts["facts"].(map[string]any)["sharing_platform_connected"] = false
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActApplyAcceptance, js(t, facts))
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActApplyAcceptance, js(t, facts))
 			return err
 		},
 		lifecycle.GuardArchiveComplete: func(t *testing.T, c *clock) error {
@@ -245,26 +245,26 @@ func TestEveryGuardRefuses(t *testing.T) {
 			do(t, e, id, unitA, lifecycle.ActApplyAcceptance, acceptanceFacts(false))
 			do(t, e, id, bdb, lifecycle.ActAccept, map[string]any{"passed": true, "opinion": "通过"})
 			do(t, e, id, unitA, lifecycle.ActDeliver, nil)
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActArchive,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActArchive,
 				js(t, map[string]any{"documents": []string{}}))
 			return err
 		},
 		lifecycle.GuardEverApproved: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
 			id := declare(t, e, declaration(review.Construction, false, district("100")))
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, auditor, lifecycle.ActAudit,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, auditor, lifecycle.ActAudit,
 				js(t, map[string]any{"summary": "抽查"}))
 			return err
 		},
 		lifecycle.GuardActiveContract: func(t *testing.T, c *clock) error {
 			e, id := omOperating(t, c)
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActTerminateContract,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActTerminateContract,
 				js(t, map[string]any{"contract_id": "YW-9", "reason": "服务商无法履约"}))
 			return err
 		},
 		lifecycle.GuardWrittenReason: func(t *testing.T, c *clock) error {
 			e, id := omOperating(t, c)
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActTerminateContract,
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActTerminateContract,
 				js(t, map[string]any{"contract_id": "YW-1", "reason": ""}))
 			return err
 		},

@@ -228,7 +228,7 @@ func do(t testing.TB, e *lifecycle.Engine, id string, actor lifecycle.Actor, act
 	if payload != nil {
 		raw = js(t, payload)
 	}
-	p, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, actor, action, raw)
+	p, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, actor, action, raw)
 	require.NoError(t, err, "%s by %s", action, actor.ID)
 	return p
 }
@@ -240,7 +240,7 @@ func refused(t testing.TB, e *lifecycle.Engine, id string, actor lifecycle.Actor
 	if payload != nil {
 		raw = js(t, payload)
 	}
-	_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, actor, action, raw)
+	_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, actor, action, raw)
 	require.Error(t, err, "%s by %s", action, actor.ID)
 	var le *lifecycle.Error
 	require.ErrorAs(t, err, &le)

@@ -52,8 +52,8 @@ func TestKeptFoldDecidesAsTheReplay(t *testing.T) {
 			require.Equal(t, lifecycle.Permitted(rb, p, a), lifecycle.Permitted(rb, q, a), "version %d, %s", p.Version, a.ID)
 		}
 		for _, c := range candidates {
-			want, werr := lifecycle.Decide(rb, p, c.actor, c.action, js(t, c.payload), now)
-			got, gerr := lifecycle.Decide(rb, q, c.actor, c.action, js(t, c.payload), now)
+			want, werr := lifecycle.DecideJSON(rb, p, c.actor, c.action, js(t, c.payload), now)
+			got, gerr := lifecycle.DecideJSON(rb, q, c.actor, c.action, js(t, c.payload), now)
 			require.Equal(t, werr == nil, gerr == nil, "version %d %s: %v / %v", p.Version, c.action, werr, gerr)
 			if werr != nil {
 				require.Equal(t, werr.Error(), gerr.Error(), "version %d %s", p.Version, c.action)

@@ -102,7 +102,7 @@ func TestLegacyHistoriesReplay(t *testing.T) {
 		p, err := lifecycle.Replay(events)
 		require.NoError(t, err)
 		at := events[len(events)-1].At.Add(time.Hour)
-		ev, err := lifecycle.Decide(lifecycle.Yubei2019(), p, unitA, lifecycle.ActTerminateContract,
+		ev, err := lifecycle.DecideJSON(lifecycle.Yubei2019(), p, unitA, lifecycle.ActTerminateContract,
 			js(t, map[string]any{"contract_id": "YW-2026", "reason": "不再运维"}), at)
 		require.NoError(t, err)
 		require.NoError(t, p.Apply(ev))

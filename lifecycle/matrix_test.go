@@ -34,7 +34,7 @@ func TestPermittedMatrix(t *testing.T) {
 				permitted := lifecycle.Permitted(rb, p, actor)
 				for _, action := range lifecycle.Actions() {
 					triples++
-					_, err := lifecycle.Decide(rb, p, actor, action, js(t, validPayload(p, action, now)), now)
+					_, err := lifecycle.DecideJSON(rb, p, actor, action, js(t, validPayload(p, action, now)), now)
 					listed := slices.Contains(permitted, action)
 					if listed {
 						assert.NoError(t, err, "%s %s (%s): %s listed by Permitted but refused", p.Kind, p.State, actor.ID, action)

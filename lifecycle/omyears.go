@@ -80,6 +80,56 @@ type yearRoute struct {
 	ContractID string `json:"contract_id"`
 }
 
+// routeOfInput reads the route of an action from its payload, typed or
+// in JSON.
+func routeOfInput(action Action, in input) yearRoute {
+	if in.json {
+		return routeOf(action, in.raw)
+	}
+	return routeOfValue(in.typed)
+}
+
+// routeOfValue reads the route of an action from its typed payload or its
+// record.
+func routeOfValue(v any) yearRoute {
+	var r yearRoute
+	switch x := v.(type) {
+	case FileContractPayload:
+		r.ContractID = x.ContractID
+	case *FileContractPayload:
+		r.ContractID = x.ContractID
+	case TerminateContractPayload:
+		r.ContractID = x.ContractID
+	case *TerminateContractPayload:
+		r.ContractID = x.ContractID
+	case SignContractPayload:
+		r.BudgetYear = x.BudgetYear
+	case *SignContractPayload:
+		r.BudgetYear = x.BudgetYear
+	case CompletePayload:
+		r.BudgetYear = x.BudgetYear
+	case *CompletePayload:
+		r.BudgetYear = x.BudgetYear
+	case StartProcurementPayload:
+		r.BudgetYear = x.BudgetYear
+	case *StartProcurementPayload:
+		r.BudgetYear = x.BudgetYear
+	case WithdrawPayload:
+		r.BudgetYear = x.BudgetYear
+	case *WithdrawPayload:
+		r.BudgetYear = x.BudgetYear
+	case BudgetPayload:
+		r.BudgetYear = x.Year
+	case *BudgetPayload:
+		r.BudgetYear = x.Year
+	case OMEvaluationPayload:
+		r.BudgetYear = x.BudgetYear
+	case *OMEvaluationRecord:
+		r.BudgetYear = x.Evaluation.BudgetYear
+	}
+	return r
+}
+
 // routeOf reads the route of an action from its payload or record,
 // leniently: a payload that does not read gives the default route, and
 // the decision then reports what is wrong with it.
@@ -221,11 +271,11 @@ func (y *BudgetYear) reviewFindings() []review.Finding {
 // decideYear decides an action on an O&M project on the year it concerns.
 // ok is false when p is not an O&M project (or is a first declaration of
 // another kind), for decideOne to decide.
-func decideYear(rb *Rulebook, p *Project, actor Actor, action Action, payload json.RawMessage, now time.Time) (Event, *Error, bool) {
+func decideYear(rb *Rulebook, p *Project, actor Actor, action Action, in input, now time.Time) (Event, *Error, bool) {
 	var decl *review.Declaration
 	if action == ActDeclare {
-		d, err := decodeDeclaration(payload)
-		if err != nil {
+		d, ok := in.declaration()
+		if !ok {
 			return Event{}, nil, false
 		}
 		decl = d
@@ -234,7 +284,7 @@ func decideYear(rb *Rulebook, p *Project, actor Actor, action Action, payload js
 		if decl == nil || decl.Kind != review.Operation {
 			return Event{}, nil, false
 		}
-		ev, err := decideOne(rb, p, actor, action, payload, now)
+		ev, err := decideOne(rb, p, actor, action, in, now)
 		if err != nil {
 			return Event{}, err, true
 		}
@@ -247,7 +297,7 @@ func decideYear(rb *Rulebook, p *Project, actor Actor, action Action, payload js
 	if !actor.CanSee(p) {
 		return Event{}, NotFoundError(p.ID), true
 	}
-	i := p.yearOf(action, routeOf(action, payload), decl)
+	i := p.yearOf(action, routeOfInput(action, in), decl)
 	if decl != nil && len(eligibleRoles(rb, actor, action, p.Unit)) > 0 {
 		if err := p.checkNewYear(i, *decl, actor); err != nil {
 			return Event{}, err, true
@@ -258,7 +308,7 @@ func decideYear(rb *Rulebook, p *Project, actor Actor, action Action, payload js
 		// A new year is declared by the project's unit, for the project.
 		v.ID, v.Kind, v.Unit = p.ID, p.Kind, p.Unit
 	}
-	ev, err := decideOne(rb, v, actor, action, payload, now)
+	ev, err := decideOne(rb, v, actor, action, in, now)
 	if err != nil {
 		return Event{}, err, true
 	}
@@ -277,14 +327,14 @@ func (p *Project) checkNewYear(i int, d review.Declaration, actor Actor) *Error 
 		if s := p.Years[i].State; s == StateReturned || s == StateRedeclarationRequired {
 			return nil // the year's declaration amended
 		}
-		return refuse(GuardBudgetYear,
+		return guardBudgetYear.refuse(
 			fmt.Sprintf("%d 年度运维需求已申报（%s）；修改申报只能在退回或须重新申报时进行", d.BudgetYear, p.Years[i].State.ZH()),
 			fmt.Sprintf("the O&M needs of %d are declared already (%s); a declaration is amended only once returned or to be declared again", d.BudgetYear, p.Years[i].State),
 			review.Finding{Code: "budget_year_declared", Article: "第五条", Field: "budget_year",
 				ZH: fmt.Sprintf("%d 年度已申报", d.BudgetYear), EN: fmt.Sprintf("%d is declared already", d.BudgetYear)})
 	}
 	if d.Unit != p.Unit || d.Kind != p.Kind || actor.Unit != p.Unit {
-		return refuse(GuardSameProject, "下一年度运维需求须由本项目的运维单位以同一运维类项目申报",
+		return guardSameProject.refuse("下一年度运维需求须由本项目的运维单位以同一运维类项目申报",
 			"the next year's O&M needs are declared by the project's own unit, for the same O&M project",
 			review.Finding{Code: "unit_changed", Article: "第六条", Field: "unit", ZH: "申报单位须为 " + p.Unit, EN: "unit must stay " + p.Unit})
 	}
@@ -294,7 +344,7 @@ func (p *Project) checkNewYear(i int, d review.Declaration, actor Actor) *Error 
 			continue
 		}
 		if y.Year >= d.BudgetYear {
-			return refuse(GuardBudgetYear,
+			return guardBudgetYear.refuse(
 				fmt.Sprintf("%d 年度运维需求已申报；下一年度须晚于已申报的 %d 年度", d.BudgetYear, y.Year),
 				fmt.Sprintf("the O&M needs of %d cannot be declared: %d is declared already and years follow each other", d.BudgetYear, y.Year),
 				review.Finding{Code: "budget_year_declared", Article: "第五条", Field: "budget_year",
@@ -302,7 +352,7 @@ func (p *Project) checkNewYear(i int, d review.Declaration, actor Actor) *Error 
 		}
 		switch y.State {
 		case StateDeclared, StateReturned, StateOMEvaluated, StateRedeclarationRequired:
-			return refuse(GuardBudgetYear,
+			return guardBudgetYear.refuse(
 				fmt.Sprintf("%d 年度运维需求尚在审核中（%s），不能同时申报 %d 年度", y.Year, y.State.ZH(), d.BudgetYear),
 				fmt.Sprintf("the O&M needs of %d await their decision (%s); %d cannot be declared meanwhile", y.Year, y.State, d.BudgetYear),
 				review.Finding{Code: "budget_year_pending", Article: "第五条", Field: "budget_year",
@@ -336,7 +386,7 @@ func recordDeclarationFindings(rb *Rulebook, ev Event, d review.Declaration, now
 			ZH: fmt.Sprintf("年底申报的是下一年度（%d 年度）的运维需求，本申报为 %d 年度", next, d.BudgetYear),
 			EN: fmt.Sprintf("the year-end declaration is of the next year's O&M needs (%d); this one is for %d", next, d.BudgetYear)}
 		if rb.RefuseOtherBudgetYear {
-			return Event{}, refuseFindings(GuardBudgetYear, &review.Error{Findings: []review.Finding{f}})
+			return Event{}, guardBudgetYear.refuseFindings([]review.Finding{f})
 		}
 		fs = append(fs, f)
 	}
@@ -379,30 +429,12 @@ func declarationFindings(payload json.RawMessage) []review.Finding {
 }
 
 // applyYear folds an event of an O&M project into the year it concerns.
-func (p *Project) applyYear(e Event, rec any, m *machine, owned bool) *Error {
+func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *Error {
 	var decl *review.Declaration
 	if d, ok := rec.(*review.Declaration); ok {
 		decl = d
 	}
-	var r yearRoute
-	switch x := rec.(type) {
-	case *ContractRef:
-		r.ContractID = x.ContractID
-	case *TerminateContractPayload:
-		r.ContractID = x.ContractID
-	case *SignContractPayload:
-		r.BudgetYear = x.BudgetYear
-	case *CompletePayload:
-		r.BudgetYear = x.BudgetYear
-	case *StartProcurementPayload:
-		r.BudgetYear = x.BudgetYear
-	case *WithdrawPayload:
-		r.BudgetYear = x.BudgetYear
-	case *BudgetPayload:
-		r.BudgetYear = x.Year
-	case *OMEvaluationRecord:
-		r.BudgetYear = x.Evaluation.BudgetYear
-	}
+	r := routeOfValue(rec)
 	i := -1
 	if p.State != StateNone {
 		i = p.yearOf(e.Action, r, decl)
@@ -410,16 +442,16 @@ func (p *Project) applyYear(e Event, rec any, m *machine, owned bool) *Error {
 	var view Project
 	v := &view
 	p.viewInto(v, i)
-	row, ok := m.row(e.Action, outcomeOf(v, e.Action, rec), v.State)
+	row, ok := m.row(e.Action, s.outcome(v, rec), v.State)
 	if !ok {
 		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", v.State.ZH(), e.Action), fmt.Sprintf("%s cannot be taken from %s", e.Action, v.State))
 	}
-	if msg := v.precheck(rec); msg != "" {
+	if msg := s.precheck(v, rec); msg != "" {
 		return badHistory(e, msg, msg)
 	}
 	contracts, changes := len(p.Contracts), len(p.Changes)
 	from := v.State
-	v.fold(e, rec, owned)
+	s.fold(v, e, rec, owned)
 	v.State = row.Dest(from)
 	if p.State == StateNone {
 		p.ID, p.Kind, p.Unit, p.DeclaredAt, p.FilledOn = v.ID, v.Kind, v.Unit, v.DeclaredAt, v.FilledOn
@@ -525,12 +557,12 @@ func permittedYears(rb *Rulebook, p *Project, actor Actor) []Action {
 
 // checkFilledOn refuses a declaration whose form's 填报时间 (附件1) is after
 // the day it is made or before the rulebook took effect (第二十条).
-func checkFilledOn(rb *Rulebook, action Action, payload json.RawMessage, now time.Time) *Error {
-	if action != ActDeclare || !bytes.Contains(payload, []byte(`"filled_on"`)) {
+func checkFilledOn(rb *Rulebook, action Action, in input, now time.Time) *Error {
+	if action != ActDeclare || (in.json && !bytes.Contains(in.raw, []byte(`"filled_on"`))) {
 		return nil
 	}
-	d, err := decodeDeclaration(payload)
-	if err != nil {
+	d, ok := in.declaration()
+	if !ok {
 		return nil // the decision reports it
 	}
 	if fs := review.CheckFilledOn(*d, now, rb.Effective); len(fs) > 0 {

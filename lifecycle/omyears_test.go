@@ -20,7 +20,7 @@ func omYear(t *testing.T, e *lifecycle.Engine, c *clock, id string, y int, amoun
 	d := declaration(review.Operation, false, district(amount))
 	d.BudgetYear = y
 	if id == "" {
-		p, err := e.Declare(context.Background(), unitA, d)
+		p, _, err := e.Declare(context.Background(), unitA, d)
 		require.NoError(t, err)
 		id = p.ID
 	} else {

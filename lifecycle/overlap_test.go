@@ -75,7 +75,7 @@ func TestOverlaps(t *testing.T) {
 		e := newEngine(t, c)
 		bd := declaration(review.Construction, false, district("100"))
 		bd.Unit = unitB.Unit
-		pb, err := e.Declare(ctx, unitB, bd)
+		pb, _, err := e.Declare(ctx, unitB, bd)
 		require.NoError(t, err)
 		fs, err := e.Overlaps(ctx, unitA, newDecl)
 		require.NoError(t, err)

@@ -30,7 +30,7 @@ func TestConstructionPath(t *testing.T) {
 
 	// 第六条: declaration, a failed preliminary review, an amended
 	// re-declaration.
-	p, err := e.Declare(ctx, unitA, declaration(review.Construction, true, district("1000")))
+	p, _, err := e.Declare(ctx, unitA, declaration(review.Construction, true, district("1000")))
 	require.NoError(t, err)
 	id := p.ID
 	check(p, lifecycle.StateDeclared)
@@ -227,7 +227,7 @@ func TestOperationPath(t *testing.T) {
 		require.Equal(t, want, p.State)
 		assert.Equal(t, p, replayed(t, e, p.ID))
 	}
-	p, err := e.Declare(ctx, unitA, declaration(review.Operation, false, district("80")))
+	p, _, err := e.Declare(ctx, unitA, declaration(review.Operation, false, district("80")))
 	require.NoError(t, err)
 	id := p.ID
 	check(p, lifecycle.StateDeclared)

@@ -67,7 +67,7 @@ func TestRandomHistoriesStayInTheTable(t *testing.T) {
 		fixed := rapid.Bool().Draw(t, "fixed_asset")
 		now := at(2025, time.November, 3)
 		p := &lifecycle.Project{ID: "R1"}
-		ev, err := lifecycle.Decide(rb, p, unitA, lifecycle.ActDeclare, js(t, declaration(kind, fixed, district("1000"))), now)
+		ev, err := lifecycle.DecideJSON(rb, p, unitA, lifecycle.ActDeclare, js(t, declaration(kind, fixed, district("1000"))), now)
 		require.NoError(t, err)
 		require.NoError(t, p.Apply(ev))
 		events := []lifecycle.Event{ev}
@@ -98,7 +98,7 @@ func TestRandomHistoriesStayInTheTable(t *testing.T) {
 			}
 			before, err := lifecycle.Replay(events)
 			require.NoError(t, err)
-			ev, err := lifecycle.Decide(rb, p, actor, action, randomPayload(t, p, action, now), now)
+			ev, err := lifecycle.DecideJSON(rb, p, actor, action, randomPayload(t, p, action, now), now)
 			if err != nil {
 				var le *lifecycle.Error
 				require.ErrorAs(t, err, &le)

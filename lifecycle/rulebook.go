@@ -102,39 +102,14 @@ func Yubei2019() *Rulebook {
 // evaluates (第三条, 第六条, 第十三条, 第十四条, 第十七条); 区政府 deliberates
 // (第七条); 区财政局 budgets (第三条, 第七条); 区发展改革委 approves the 立项 of
 // fixed-asset projects and, with the bureau, their changes (第十条,
-// 第十一条); 区审计局 audits (第十六条). Each call returns a new map.
+// 第十一条); 区审计局 audits (第十六条). Each action's spec holds its roles;
+// each call returns a new map.
 func DefaultRoles() map[Action][]Role {
-	unit := []Role{RoleUnit}
-	bdb := []Role{RoleBDB}
-	return map[Action][]Role{
-		ActDeclare:            unit,
-		ActWithdraw:           unit,
-		ActPreliminaryReview:  bdb,
-		ActExpertReview:       bdb,
-		ActDeliberate:         {RoleGovernment},
-		ActBudget:             {RoleFinance},
-		ActApplyInitiation:    unit,
-		ActApproveInitiation:  {RoleDRC},
-		ActStartProcurement:   unit,
-		ActSignContract:       unit,
-		ActFileContract:       unit,
-		ActReportIssue:        unit,
-		ActOrderRectification: bdb,
-		ActSuspend:            bdb,
-		ActResume:             bdb,
-		ActRequestChange:      unit,
-		ActApproveChange:      {RoleBDB, RoleDRC},
-		ActRejectChange:       {RoleBDB, RoleDRC},
-		ActApplyAcceptance:    unit,
-		ActAccept:             bdb,
-		ActDeliver:            unit,
-		ActArchive:            unit,
-		ActEvaluate:           bdb,
-		ActAudit:              {RoleAudit},
-		ActOMEvaluation:       bdb,
-		ActTerminateContract:  unit,
-		ActComplete:           unit,
+	out := make(map[Action][]Role, len(specs()))
+	for _, s := range specs() {
+		out[s.meta().action] = slices.Clone(s.meta().roles)
 	}
+	return out
 }
 
 // Validate reports a rulebook that cannot decide: a missing effective
@@ -191,7 +166,11 @@ func (rb *Rulebook) Table(kind review.Kind) []Transition {
 	out := make([]Transition, len(m.rows))
 	for i, t := range m.rows {
 		t.From = slices.Clone(t.From)
-		t.Guards = slices.Clone(t.Guards)
+		t.Guards = make([]*Guard, len(t.Guards))
+		for j, g := range m.rows[i].Guards {
+			c := *g
+			t.Guards[j] = &c
+		}
 		t.Roles = slices.Clone(rb.Roles[t.Action])
 		out[i] = t
 	}

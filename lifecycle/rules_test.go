@@ -27,7 +27,7 @@ func fieldsOf(e *lifecycle.Error) []string {
 
 func declareErr(t *testing.T, e *lifecycle.Engine, actor lifecycle.Actor, d review.Declaration) *lifecycle.Error {
 	t.Helper()
-	_, err := e.Declare(context.Background(), actor, d)
+	_, _, err := e.Declare(context.Background(), actor, d)
 	require.Error(t, err)
 	var le *lifecycle.Error
 	require.ErrorAs(t, err, &le)
@@ -92,7 +92,7 @@ func TestDeclarationRules(t *testing.T) {
 		le = declareErr(t, e, unitA, d)
 		assert.Equal(t, lifecycle.KindInvalid, le.Kind)
 		d.Phase = 2
-		p, err := e.Declare(context.Background(), unitA, d)
+		p, _, err := e.Declare(context.Background(), unitA, d)
 		require.NoError(t, err)
 		assert.Equal(t, parent, p.ParentID)
 		assert.Equal(t, 2, p.Phase)
@@ -106,7 +106,7 @@ func TestDeclarationRules(t *testing.T) {
 	t.Run("第五条/late O&M declaration accepted by default, refused when the rulebook says so", func(t *testing.T) {
 		c := newClock(at(2026, time.January, 10))
 		late := declaration(review.Operation, false, district("50")) // budget year 2026, due 2025-12-31
-		_, err := newEngine(t, c).Declare(context.Background(), unitA, late)
+		_, _, err := newEngine(t, c).Declare(context.Background(), unitA, late)
 		require.NoError(t, err)
 		strict := lifecycle.Yubei2019()
 		strict.RefuseLateOMDeclaration = true
@@ -135,7 +135,7 @@ func TestVisibilityAndRoles(t *testing.T) {
 	id := declare(t, e, declaration(review.Construction, false, district("100")))
 	bd := declaration(review.Construction, false, district("100"))
 	bd.Unit = unitB.Unit
-	pb, err := e.Declare(ctx, unitB, bd)
+	pb, _, err := e.Declare(ctx, unitB, bd)
 	require.NoError(t, err)
 
 	t.Run("第三条/another unit gets not found everywhere", func(t *testing.T) {
@@ -231,7 +231,7 @@ func TestPayloads(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := e.Do(context.Background(), id, lifecycle.AnyVersion, unitA, tc.action, json.RawMessage(tc.payload))
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, tc.action, json.RawMessage(tc.payload))
 			var le *lifecycle.Error
 			require.ErrorAs(t, err, &le)
 			if tc.action == lifecycle.ActFileContract {
@@ -253,7 +253,7 @@ func TestPayloads(t *testing.T) {
 		var m map[string]any
 		require.NoError(t, json.Unmarshal(d, &m))
 		m["contact"].(map[string]any)["fax"] = "1"
-		_, err := lifecycle.Decide(lifecycle.Yubei2019(), &lifecycle.Project{ID: "X"}, unitA, lifecycle.ActDeclare, js(t, m), c.Now())
+		_, err := lifecycle.DecideJSON(lifecycle.Yubei2019(), &lifecycle.Project{ID: "X"}, unitA, lifecycle.ActDeclare, js(t, m), c.Now())
 		var le *lifecycle.Error
 		require.ErrorAs(t, err, &le)
 		assert.Equal(t, []string{"contact.fax"}, fieldsOf(le))
@@ -341,7 +341,7 @@ func TestGateRules(t *testing.T) {
 		parent := approvedProject(t, e)
 		d := declaration(review.Construction, false, district("100"))
 		d.ParentID, d.Phase = parent, 2
-		p, err := e.Declare(ctx, unitA, d)
+		p, _, err := e.Declare(ctx, unitA, d)
 		require.NoError(t, err)
 		toBudget(t, e, p.ID, district("100"))
 		do(t, e, p.ID, unitA, lifecycle.ActStartProcurement, nil)
@@ -450,10 +450,10 @@ func TestChangeRules(t *testing.T) {
 		e, id := start(t, true)
 		both := lifecycle.Actor{ID: "both", Unit: "联审", Roles: []lifecycle.Role{lifecycle.RoleBDB, lifecycle.RoleDRC}}
 		do(t, e, id, unitA, lifecycle.ActRequestChange, changeOf("50"))
-		_, ev, err := e.Do(context.Background(), id, lifecycle.AnyVersion, both, lifecycle.ActApproveChange, nil)
+		_, ev, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, both, lifecycle.ActApproveChange, nil)
 		require.NoError(t, err)
 		assert.Equal(t, lifecycle.RoleBDB, ev.Role)
-		p, ev, err := e.Do(context.Background(), id, lifecycle.AnyVersion, both, lifecycle.ActApproveChange, nil)
+		p, ev, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, both, lifecycle.ActApproveChange, nil)
 		require.NoError(t, err)
 		assert.Equal(t, lifecycle.RoleDRC, ev.Role)
 		assert.Equal(t, lifecycle.ChangeApproved, p.Changes[0].Status)

@@ -21,7 +21,7 @@ type scenario struct {
 
 func declare(t testing.TB, e *lifecycle.Engine, d review.Declaration) string {
 	t.Helper()
-	p, err := e.Declare(context.Background(), unitA, d)
+	p, _, err := e.Declare(context.Background(), unitA, d)
 	require.NoError(t, err)
 	return p.ID
 }

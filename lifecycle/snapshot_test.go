@@ -59,7 +59,7 @@ func TestProjectsFromTheEngineAreIndependent(t *testing.T) {
 					}
 				}
 			}
-			ev, err := lifecycle.Decide(rb, p, s.actor, s.action, js(t, payload), now)
+			ev, err := lifecycle.DecideJSON(rb, p, s.actor, s.action, js(t, payload), now)
 			require.NoError(t, err, "%s", s.action)
 			require.NoError(t, p.Apply(ev), "%s", s.action)
 		}

@@ -42,8 +42,9 @@ type Transition struct {
 	Stay bool `json:"stay,omitempty"`
 	// Roles that may take the action, from the rulebook's role table.
 	Roles []Role `json:"roles"`
-	// Guards name the conditions beyond the state (see Guards).
-	Guards []string `json:"guards,omitempty"`
+	// Guards are the conditions beyond the state (see Guards), written
+	// in JSON by name.
+	Guards []*Guard `json:"guards,omitempty"`
 	// Article cites the provision the row carries out.
 	Article string `json:"article"`
 }
@@ -94,6 +95,16 @@ func rows(kind review.Kind) []Transition {
 	return nil
 }
 
+// specs lists the spec of every action, construction path first: the
+// registry of the actions (see doc.go, "Adding an action").
+func specs() []spec {
+	return []spec{specDeclare, specWithdraw, specPreliminaryReview, specExpertReview, specDeliberate, specBudget,
+		specApplyInitiation, specApproveInitiation, specStartProcurement, specSignContract, specFileContract,
+		specReportIssue, specOrderRectification, specSuspend, specResume, specRequestChange, specApproveChange,
+		specRejectChange, specApplyAcceptance, specAccept, specDeliver, specArchive, specEvaluate, specAudit,
+		specOMEvaluation, specTerminateContract, specComplete}
+}
+
 // constructionChangeStates are the states after approval in which a change
 // may be requested and decided (第十一条).
 func constructionChangeStates() []State {
@@ -128,32 +139,32 @@ func constructionRows() []Transition {
 	open := without(all, StateRejected, StateEvaluated, StateWithdrawn)
 	return slices.Concat([]Transition{
 		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired}, To: StateDeclared,
-			Guards: []string{GuardNotClassified, GuardInScope, GuardDeclarationValid, GuardSameProject}, Article: "第六条"},
+			Guards: []*Guard{guardNotClassified, guardInScope, guardDeclaration, guardSameProject}, Article: "第六条"},
 		{Action: ActPreliminaryReview, Outcome: OutcomePassed, From: []State{StateDeclared}, To: StatePreliminaryPassed,
-			Guards: []string{GuardPreliminaryCriteria}, Article: "第六条"},
+			Guards: []*Guard{guardPrelimRecord}, Article: "第六条"},
 		{Action: ActPreliminaryReview, Outcome: OutcomeFailed, From: []State{StateDeclared}, To: StateReturned,
-			Guards: []string{GuardPreliminaryCriteria}, Article: "第六条"},
+			Guards: []*Guard{guardPrelimRecord}, Article: "第六条"},
 		{Action: ActExpertReview, Outcome: OutcomePassed, From: []State{StatePreliminaryPassed}, To: StateExpertPassed,
-			Guards: []string{GuardPreliminaryPassed, GuardExpertPanel}, Article: "第七条"},
+			Guards: []*Guard{guardPrelimPassed, guardExpertPanel}, Article: "第七条"},
 		{Action: ActExpertReview, Outcome: OutcomeFailed, From: []State{StatePreliminaryPassed}, To: StateReturned,
-			Guards: []string{GuardPreliminaryPassed, GuardExpertPanel}, Article: "第七条"},
+			Guards: []*Guard{guardPrelimPassed, guardExpertPanel}, Article: "第七条"},
 		{Action: ActDeliberate, Outcome: OutcomeApproved, From: []State{StateExpertPassed}, To: StateApproved,
-			Guards: []string{GuardExpertPassed}, Article: "第七条"},
+			Guards: []*Guard{guardExpertPassed}, Article: "第七条"},
 		{Action: ActDeliberate, Outcome: OutcomeRejected, From: []State{StateExpertPassed}, To: StateRejected,
-			Guards: []string{GuardExpertPassed}, Article: "第七条"},
+			Guards: []*Guard{guardExpertPassed}, Article: "第七条"},
 		{Action: ActBudget, From: []State{StateApproved}, To: StateBudgeted, Article: "第七条"},
 		{Action: ActApplyInitiation, From: []State{StateBudgeted}, To: StateInitiationApplied,
-			Guards: []string{GuardFixedAsset}, Article: "第十条"},
+			Guards: []*Guard{guardFixedAsset}, Article: "第十条"},
 		{Action: ActApproveInitiation, Outcome: OutcomeApproved, From: []State{StateInitiationApplied}, To: StateInitiated,
 			Article: "第十条"},
 		{Action: ActApproveInitiation, Outcome: OutcomeRejected, From: []State{StateInitiationApplied}, To: StateBudgeted,
 			Article: "第十条"},
 		{Action: ActStartProcurement, From: []State{StateBudgeted, StateInitiated}, To: StateProcuring,
-			Guards: []string{GuardInitiatedIfFixedAsset, GuardNoChangePending}, Article: "第十条"},
+			Guards: []*Guard{guardInitiated, guardNoChange}, Article: "第十条"},
 		{Action: ActSignContract, From: []State{StateProcuring, StateImplementing}, To: StateImplementing,
-			Guards: []string{GuardApprovedAndBudgeted, GuardNoChangePending, GuardContractValid, GuardWithinInvestment}, Article: "第十八条"},
+			Guards: []*Guard{guardApproved, guardNoChange, guardContract, guardInvestment}, Article: "第十八条"},
 		{Action: ActFileContract, From: open, Stay: true,
-			Guards: []string{GuardContractUnfiled}, Article: "第十二条"},
+			Guards: []*Guard{guardUnfiled}, Article: "第十二条"},
 		{Action: ActReportIssue, From: []State{StateImplementing, StateRectifying, StateSuspended}, Stay: true,
 			Article: "第十三条"},
 		{Action: ActOrderRectification, From: []State{StateImplementing}, To: StateRectifying, Article: "第十三条"},
@@ -161,14 +172,14 @@ func constructionRows() []Transition {
 		{Action: ActResume, From: []State{StateRectifying, StateSuspended}, To: StateImplementing, Article: "第十三条"},
 	}, changeRows(changeStates), []Transition{
 		{Action: ActApplyAcceptance, From: []State{StateImplementing}, To: StateAcceptanceApplied,
-			Guards: []string{GuardNoChangePending, GuardAcceptancePrerequisites}, Article: "第十四条"},
+			Guards: []*Guard{guardNoChange, guardAcceptance}, Article: "第十四条"},
 		{Action: ActAccept, Outcome: OutcomePassed, From: []State{StateAcceptanceApplied}, To: StateAccepted, Article: "第十四条"},
 		{Action: ActAccept, Outcome: OutcomeFailed, From: []State{StateAcceptanceApplied}, To: StateImplementing, Article: "第十四条"},
 		{Action: ActDeliver, From: []State{StateAccepted}, To: StateDelivered, Article: "第十四条"},
 		{Action: ActArchive, From: []State{StateDelivered}, To: StateArchived,
-			Guards: []string{GuardArchiveComplete}, Article: "第十五条"},
+			Guards: []*Guard{guardArchive}, Article: "第十五条"},
 		{Action: ActEvaluate, From: []State{StateArchived}, To: StateEvaluated, Article: "第十七条"},
-		{Action: ActAudit, From: all, Stay: true, Guards: []string{GuardEverApproved}, Article: "第十六条"},
+		{Action: ActAudit, From: all, Stay: true, Guards: []*Guard{guardEverApproved}, Article: "第十六条"},
 		{Action: ActWithdraw, From: beforeApproval, To: StateWithdrawn, Article: "第六条"},
 	})
 }
@@ -179,26 +190,26 @@ func operationRows() []Transition {
 	open := without(all, StateWithdrawn)
 	return slices.Concat([]Transition{
 		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired, StateOperating, StateTerminated, StateCompleted},
-			To: StateDeclared, Guards: []string{GuardNotClassified, GuardInScope, GuardDeclarationValid, GuardSameProject, GuardBudgetYear},
+			To: StateDeclared, Guards: []*Guard{guardNotClassified, guardInScope, guardDeclaration, guardSameProject, guardBudgetYear},
 			Article: "第五条"},
 		{Action: ActOMEvaluation, Outcome: OutcomePassed, From: []State{StateDeclared}, To: StateOMEvaluated,
-			Guards: []string{GuardOMCriteria}, Article: "第五条"},
+			Guards: []*Guard{guardOMRecord}, Article: "第五条"},
 		{Action: ActOMEvaluation, Outcome: OutcomeFailed, From: []State{StateDeclared}, To: StateReturned,
-			Guards: []string{GuardOMCriteria}, Article: "第五条"},
+			Guards: []*Guard{guardOMRecord}, Article: "第五条"},
 		{Action: ActBudget, From: []State{StateOMEvaluated}, To: StateBudgeted, Article: "第五条"},
 		{Action: ActStartProcurement, From: []State{StateBudgeted}, To: StateProcuring,
-			Guards: []string{GuardNoChangePending}, Article: "第九条"},
+			Guards: []*Guard{guardNoChange}, Article: "第九条"},
 		{Action: ActSignContract, From: []State{StateBudgeted, StateProcuring, StateOperating}, To: StateOperating,
-			Guards: []string{GuardApprovedAndBudgeted, GuardNoChangePending, GuardContractValid, GuardWithinInvestment}, Article: "第十八条"},
-		{Action: ActFileContract, From: open, Stay: true, Guards: []string{GuardContractUnfiled}, Article: "第十二条"},
+			Guards: []*Guard{guardApproved, guardNoChange, guardContract, guardInvestment}, Article: "第十八条"},
+		{Action: ActFileContract, From: open, Stay: true, Guards: []*Guard{guardUnfiled}, Article: "第十二条"},
 	}, changeRows(changeStates), []Transition{
 		{Action: ActTerminateContract, Outcome: OutcomeRemaining, From: []State{StateOperating}, Stay: true,
-			Guards: []string{GuardActiveContract, GuardWrittenReason}, Article: "第十三条"},
+			Guards: []*Guard{guardActiveContract, guardWrittenReason}, Article: "第十三条"},
 		{Action: ActTerminateContract, Outcome: OutcomeLast, From: []State{StateOperating}, To: StateTerminated,
-			Guards: []string{GuardActiveContract, GuardWrittenReason}, Article: "第十三条"},
+			Guards: []*Guard{guardActiveContract, guardWrittenReason}, Article: "第十三条"},
 		{Action: ActComplete, From: []State{StateOperating}, To: StateCompleted,
-			Guards: []string{GuardNoChangePending}, Article: "第五条"},
-		{Action: ActAudit, From: all, Stay: true, Guards: []string{GuardEverApproved}, Article: "第十六条"},
+			Guards: []*Guard{guardNoChange}, Article: "第五条"},
+		{Action: ActAudit, From: all, Stay: true, Guards: []*Guard{guardEverApproved}, Article: "第十六条"},
 		{Action: ActWithdraw, From: []State{StateDeclared, StateReturned, StateOMEvaluated, StateRedeclarationRequired},
 			To: StateWithdrawn, Article: "第五条"},
 	})
@@ -211,13 +222,13 @@ func operationRows() []Transition {
 func changeRows(changeStates []State) []Transition {
 	return []Transition{
 		{Action: ActRequestChange, Outcome: OutcomeMinor, From: changeStates, Stay: true,
-			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（一）项"},
+			Guards: []*Guard{guardNoChange, guardChangeAssessed}, Article: "第十一条第（一）项"},
 		{Action: ActRequestChange, Outcome: OutcomeMajor, From: changeStates, To: StateRedeclarationRequired,
-			Guards: []string{GuardNoChangePending, GuardChangeAssessed}, Article: "第十一条第（二）项"},
+			Guards: []*Guard{guardNoChange, guardChangeAssessed}, Article: "第十一条第（二）项"},
 		{Action: ActApproveChange, From: changeStates, Stay: true,
-			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+			Guards: []*Guard{guardChangePending, guardChangeApprover}, Article: "第十一条"},
 		{Action: ActRejectChange, From: changeStates, Stay: true,
-			Guards: []string{GuardChangePending, GuardChangeApprover}, Article: "第十一条"},
+			Guards: []*Guard{guardChangePending, guardChangeApprover}, Article: "第十一条"},
 	}
 }
 

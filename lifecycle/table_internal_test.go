@@ -41,7 +41,7 @@ func TestTableIsConsistent(t *testing.T) {
 			assert.NotEmpty(t, row.Article, "%s", row.Action)
 			assert.True(t, knownAction(row.Action), "%s", row.Action)
 			for _, g := range row.Guards {
-				assert.True(t, guards[g], "guard %s of %s is not described", g, row.Action)
+				assert.True(t, guards[g.Name], "guard %s of %s is not described", g.Name, row.Action)
 			}
 			if row.Stay {
 				assert.Equal(t, StateNone, row.To)

@@ -93,14 +93,14 @@ func BenchmarkEngineAction(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
 				if i%2 == 0 {
-					p, err = eng.Declare(ctx, actor, d)
+					p, _, err = eng.Declare(ctx, actor, d)
 				} else {
 					if read != "" {
 						if _, err := eng.Get(ctx, actor, p.ID); err != nil {
 							b.Fatal(err)
 						}
 					}
-					_, _, err = eng.Do(ctx, p.ID, p.Version, actor, lifecycle.ActWithdraw, withdraw)
+					_, _, err = eng.DoJSON(ctx, p.ID, p.Version, actor, lifecycle.ActWithdraw, withdraw)
 				}
 				if err != nil {
 					b.Fatal(err)

@@ -29,7 +29,7 @@ func FuzzRequestBodies(f *testing.F) {
 	require.NoError(f, err)
 	api, err := New(Config{Engine: eng, Auth: auth, Clock: func() time.Time { return testNow }, MaxBodyBytes: 4096})
 	require.NoError(f, err)
-	p, err := eng.Declare(f.Context(), lifecycle.Actor{ID: "unit-a", Unit: unitA, Roles: []lifecycle.Role{lifecycle.RoleUnit}},
+	p, _, err := eng.Declare(f.Context(), lifecycle.Actor{ID: "unit-a", Unit: unitA, Roles: []lifecycle.Role{lifecycle.RoleUnit}},
 		mustDeclaration(f, declaration(unitA, "已申报")))
 	require.NoError(f, err)
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"reflect"
 	"time"
 
 	"github.com/govit-cn/govit/change"
@@ -100,14 +99,14 @@ func (s *Server) getRulebook(w http.ResponseWriter, r *http.Request, _ lifecycle
 // basis of an approved project and the change requested.
 type assessRequest struct {
 	// Base is the investment as approved, by funding source.
-	Base review.Budget `json:"base"`
+	Base *review.Budget `json:"base"`
 	// Prior are the minor changes approved since, as this endpoint
 	// returned them.
 	Prior []change.Decision `json:"prior"`
 	// FixedAsset marks a fixed-asset project (drc approves its changes).
 	FixedAsset bool `json:"fixed_asset"`
 	// Request is the change.
-	Request change.Request `json:"request"`
+	Request *change.Request `json:"request"`
 }
 
 // postAssess assesses a change without recording anything:
@@ -121,46 +120,19 @@ func (s *Server) postAssess(w http.ResponseWriter, r *http.Request, _ lifecycle.
 	if err != nil {
 		return err
 	}
-	members, p := objectKeys(body)
-	if p != nil {
-		return p
-	}
-	var unknown []FieldError
-	fields := jsonFields(reflect.TypeFor[assessRequest]())
-	for _, k := range sortedKeys(members) {
-		if _, ok := fields[k]; !ok {
-			unknown = append(unknown, FieldError{Field: k, Code: "unknown_field",
-				ZH: "未知字段 " + k, EN: "unknown field " + k})
-		}
-	}
-	if len(unknown) > 0 {
-		return unknownProblem(unknown)
-	}
-	for _, k := range []string{"base", "request"} {
-		if _, ok := members[k]; !ok {
-			return fieldRequired(k)
-		}
-	}
 	var in assessRequest
-	if p := decodeInto(members["base"], &in.Base, "base", nil); p != nil {
+	if p := readJSON(body, &in); p != nil {
 		return p
 	}
-	if raw, ok := members["prior"]; ok {
-		if p := decodeInto(raw, &in.Prior, "prior", nil); p != nil {
-			return p
-		}
-	}
-	if raw, ok := members["fixed_asset"]; ok {
-		if p := decodeInto(raw, &in.FixedAsset, "fixed_asset", nil); p != nil {
-			return p
-		}
-	}
-	if p := decodeInto(members["request"], &in.Request, "request", nil); p != nil {
-		return p
+	switch {
+	case in.Base == nil:
+		return fieldRequired("base")
+	case in.Request == nil:
+		return fieldRequired("request")
 	}
 	rb := s.engine.Rulebook(s.today())
-	basis := change.Basis{Approved: true, FixedAsset: in.FixedAsset, Base: in.Base, Prior: in.Prior}
-	d, err := change.Assess(rb.Change, basis, in.Request)
+	basis := change.Basis{Approved: true, FixedAsset: in.FixedAsset, Base: *in.Base, Prior: in.Prior}
+	d, err := change.Assess(rb.Change, basis, *in.Request)
 	if err != nil {
 		var re *review.Error
 		if errors.As(err, &re) {

@@ -28,29 +28,29 @@ const schemaPrefix = "#/components/schemas/"
 var actionPayloadTypes = map[lifecycle.Action]reflect.Type{
 	lifecycle.ActDeclare:            reflect.TypeFor[review.Declaration](),
 	lifecycle.ActWithdraw:           reflect.TypeFor[lifecycle.WithdrawPayload](),
-	lifecycle.ActPreliminaryReview:  reflect.TypeFor[lifecycle.PreliminaryInput](),
-	lifecycle.ActExpertReview:       reflect.TypeFor[review.ExpertPanel](),
+	lifecycle.ActPreliminaryReview:  reflect.TypeFor[lifecycle.PreliminaryReviewPayload](),
+	lifecycle.ActExpertReview:       reflect.TypeFor[lifecycle.ExpertReviewPayload](),
 	lifecycle.ActDeliberate:         reflect.TypeFor[lifecycle.DeliberatePayload](),
 	lifecycle.ActBudget:             reflect.TypeFor[lifecycle.BudgetPayload](),
 	lifecycle.ActApplyInitiation:    reflect.TypeFor[lifecycle.ApplyInitiationPayload](),
 	lifecycle.ActApproveInitiation:  reflect.TypeFor[lifecycle.ApproveInitiationPayload](),
 	lifecycle.ActStartProcurement:   reflect.TypeFor[lifecycle.StartProcurementPayload](),
 	lifecycle.ActSignContract:       reflect.TypeFor[lifecycle.SignContractPayload](),
-	lifecycle.ActFileContract:       reflect.TypeFor[lifecycle.ContractRef](),
+	lifecycle.ActFileContract:       reflect.TypeFor[lifecycle.FileContractPayload](),
 	lifecycle.ActReportIssue:        reflect.TypeFor[lifecycle.ReportIssuePayload](),
-	lifecycle.ActOrderRectification: reflect.TypeFor[lifecycle.ReasonPayload](),
-	lifecycle.ActSuspend:            reflect.TypeFor[lifecycle.ReasonPayload](),
-	lifecycle.ActResume:             reflect.TypeFor[lifecycle.ReasonPayload](),
+	lifecycle.ActOrderRectification: reflect.TypeFor[lifecycle.OrderRectificationPayload](),
+	lifecycle.ActSuspend:            reflect.TypeFor[lifecycle.SuspendPayload](),
+	lifecycle.ActResume:             reflect.TypeFor[lifecycle.ResumePayload](),
 	lifecycle.ActRequestChange:      reflect.TypeFor[change.Request](),
-	lifecycle.ActApproveChange:      reflect.TypeFor[lifecycle.OpinionPayload](),
-	lifecycle.ActRejectChange:       reflect.TypeFor[lifecycle.OpinionPayload](),
+	lifecycle.ActApproveChange:      reflect.TypeFor[lifecycle.ApproveChangePayload](),
+	lifecycle.ActRejectChange:       reflect.TypeFor[lifecycle.RejectChangePayload](),
 	lifecycle.ActApplyAcceptance:    reflect.TypeFor[lifecycle.ApplyAcceptancePayload](),
 	lifecycle.ActAccept:             reflect.TypeFor[lifecycle.AcceptPayload](),
 	lifecycle.ActDeliver:            reflect.TypeFor[lifecycle.DeliverPayload](),
 	lifecycle.ActArchive:            reflect.TypeFor[lifecycle.ArchivePayload](),
 	lifecycle.ActEvaluate:           reflect.TypeFor[lifecycle.EvaluatePayload](),
 	lifecycle.ActAudit:              reflect.TypeFor[lifecycle.AuditPayload](),
-	lifecycle.ActOMEvaluation:       reflect.TypeFor[review.OMEvaluation](),
+	lifecycle.ActOMEvaluation:       reflect.TypeFor[lifecycle.OMEvaluationPayload](),
 	lifecycle.ActTerminateContract:  reflect.TypeFor[lifecycle.TerminateContractPayload](),
 	lifecycle.ActComplete:           reflect.TypeFor[lifecycle.CompletePayload](),
 }
@@ -452,4 +452,38 @@ func TestBudgetInputMatchesBudget(t *testing.T) {
 		assert.Equal(t, c.ok, budgetErr == nil, "review.Budget reads %s: %v", c.json, budgetErr)
 		assert.Equal(t, c.ok, schemaErr == nil, "AmountInput takes %s: %v", c.json, schemaErr)
 	}
+}
+
+// jsonFields maps the JSON member names of a struct type (embedded structs
+// flattened) to their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					out[k] = v
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
 }

@@ -1,11 +1,10 @@
 package httpapi
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,13 +15,6 @@ import (
 	"github.com/govit-cn/govit/lifecycle"
 	"github.com/govit-cn/govit/review"
 )
-
-// declarationOpen lets the unknown-member check look into a declaration
-// (which decodes itself) and accept its "budget" object, which the
-// declaration checks on its own.
-func declarationOpen() map[reflect.Type][]string {
-	return map[reflect.Type][]string{reflect.TypeFor[review.Declaration](): {"budget"}}
-}
 
 // projectJSON is a project with the actions the caller may take on it now.
 type projectJSON struct {
@@ -92,7 +84,7 @@ func (s *Server) readDeclaration(w http.ResponseWriter, r *http.Request) ([]byte
 	if err != nil {
 		return nil, d, err
 	}
-	if p := decodeInto(body, &d, "", declarationOpen()); p != nil {
+	if p := readJSON(body, &d); p != nil {
 		return nil, d, p
 	}
 	return body, d, nil
@@ -105,7 +97,7 @@ func (s *Server) postProject(w http.ResponseWriter, r *http.Request, actor lifec
 		return err
 	}
 	return s.idempotent(w, r, actor, body, func(w http.ResponseWriter) error {
-		p, err := s.engine.Declare(r.Context(), actor, d)
+		p, _, err := s.engine.Declare(r.Context(), actor, d)
 		if err != nil {
 			return err
 		}
@@ -198,11 +190,6 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, actor lifecycle.
 	if err != nil {
 		return err
 	}
-	if len(strings.TrimSpace(string(body))) > 0 {
-		if p := checkJSON(body); p != nil {
-			return p
-		}
-	}
 	return s.idempotent(w, r, actor, body, func(w http.ResponseWriter) error {
 		ifMatch := r.Header.Get("If-Match")
 		if ifMatch == "" {
@@ -221,8 +208,14 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, actor lifecycle.
 				fmt.Sprintf("项目已被修改：If-Match 为 %s，当前 ETag 为 %s；请重新读取项目后再操作", ifMatch, etag(cur)),
 				fmt.Sprintf("the project has changed: If-Match is %s, the current ETag is %s; read the project again and retry", ifMatch, etag(cur)))
 		}
-		p, ev, err := s.engine.Do(r.Context(), id, cur, actor, action, json.RawMessage(body))
+		// The engine reads the payload strictly once the actor's roles
+		// and the project's state allow the action.
+		p, ev, err := s.engine.DoJSON(r.Context(), id, cur, actor, action, body)
 		if err != nil {
+			var le *lifecycle.Error
+			if errors.As(err, &le) && (le.Code == "payload_malformed" || le.Code == "payload_trailing_data") {
+				return bodyProblem(err, false)
+			}
 			return err
 		}
 		w.Header().Set("ETag", etag(p.Version))

@@ -92,7 +92,7 @@ func toImplementation(t testing.TB, e *lifecycle.Engine, id string) {
 		if s.payload != nil {
 			raw = engJS(t, s.payload)
 		}
-		_, _, err := e.Do(t.Context(), id, lifecycle.AnyVersion, s.actor, s.action, raw)
+		_, _, err := e.DoJSON(t.Context(), id, lifecycle.AnyVersion, s.actor, s.action, raw)
 		require.NoError(t, err, "%s", s.action)
 	}
 }
@@ -102,11 +102,11 @@ func TestEngineOverSQLReadsKeptFold(t *testing.T) {
 		t.Run(string(d.name), func(t *testing.T) {
 			s := open(t, d.dsn(t))
 			e := engineOver(t, s, -1)
-			p, err := e.Declare(t.Context(), engUnit, engDeclaration("区教委", "智慧教育云平台", "建设全区中小学统一的教育管理与资源共享平台"))
+			p, _, err := e.Declare(t.Context(), engUnit, engDeclaration("区教委", "智慧教育云平台", "建设全区中小学统一的教育管理与资源共享平台"))
 			require.NoError(t, err)
 			toImplementation(t, e, p.ID)
 			for i := range 20 {
-				_, _, err := e.Do(t.Context(), p.ID, lifecycle.AnyVersion, engAudit, lifecycle.ActAudit, engJS(t, map[string]any{"summary": fmt.Sprint("检查", i)}))
+				_, _, err := e.DoJSON(t.Context(), p.ID, lifecycle.AnyVersion, engAudit, lifecycle.ActAudit, engJS(t, map[string]any{"summary": fmt.Sprint("检查", i)}))
 				require.NoError(t, err)
 			}
 			got, err := e.Get(t.Context(), engUnit, p.ID)

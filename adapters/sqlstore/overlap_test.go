@@ -33,10 +33,10 @@ func TestOverlapIndexFindsWhatTheWalkFinds(t *testing.T) {
 		e := engineOver(t, s, 0)
 		for i, p := range ps {
 			d := engDeclaration(p.Unit, p.Name, p.Content)
-			got, err := e.Declare(t.Context(), unitOf(p), d)
+			got, _, err := e.Declare(t.Context(), unitOf(p), d)
 			require.NoError(t, err)
 			if i%7 == 3 {
-				_, _, err := e.Do(t.Context(), got.ID, lifecycle.AnyVersion, unitOf(p), lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "撤回"}))
+				_, _, err := e.DoJSON(t.Context(), got.ID, lifecycle.AnyVersion, unitOf(p), lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "撤回"}))
 				require.NoError(t, err)
 			}
 		}

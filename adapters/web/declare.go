@@ -113,7 +113,7 @@ func (c *Console) declarePost(w http.ResponseWriter, r *http.Request, s *session
 		c.showDeclare(w, r, s, status, f)
 		return
 	}
-	proj, err := c.engine.Declare(ctx, s.actor, d)
+	proj, _, err := c.engine.Declare(ctx, s.actor, d)
 	if err != nil {
 		var le *lifecycle.Error
 		if !errors.As(err, &le) || le.Kind == lifecycle.KindUnavailable {

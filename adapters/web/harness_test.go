@@ -264,7 +264,7 @@ func (f *fixture) declare(token, name string) *lifecycle.Project {
 	require.Empty(f.t, errs)
 	d, err := review.ParseDeclaration(payload)
 	require.NoError(f.t, err)
-	p, err := f.engine.Declare(context.Background(), actorOf(f.t, token), d)
+	p, _, err := f.engine.Declare(context.Background(), actorOf(f.t, token), d)
 	require.NoError(f.t, err)
 	return p
 }

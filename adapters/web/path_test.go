@@ -216,7 +216,7 @@ func (f *fixture) runPath(id string, n int) {
 		t, _ := payloadType(s.Action)
 		payload, errs := encode(schemaOf(t), s.Values)
 		require.Empty(f.t, errs)
-		_, _, err := f.engine.Do(context.Background(), id, lifecycle.AnyVersion, actorOf(f.t, s.Token), s.Action, payload)
+		_, _, err := f.engine.DoJSON(context.Background(), id, lifecycle.AnyVersion, actorOf(f.t, s.Token), s.Action, payload)
 		require.NoError(f.t, err, "%s", s.Action)
 	}
 }
@@ -231,10 +231,10 @@ func TestStaleFormKeepsEdit(t *testing.T) {
 	_, page := unit.get("/projects/" + p.ID)
 	require.Contains(t, page, `id="act-sign_contract"`)
 	// Someone else acts meanwhile.
-	_, _, err := f.engine.Do(context.Background(), p.ID, lifecycle.AnyVersion, actorOf(t, "tok-bdb"),
+	_, _, err := f.engine.DoJSON(context.Background(), p.ID, lifecycle.AnyVersion, actorOf(t, "tok-bdb"),
 		lifecycle.ActAudit, []byte(`{"summary":"检查"}`))
 	require.Error(t, err, "audit is not bdb's")
-	_, _, err = f.engine.Do(context.Background(), p.ID, lifecycle.AnyVersion, actorOf(t, "tok-audit"),
+	_, _, err = f.engine.DoJSON(context.Background(), p.ID, lifecycle.AnyVersion, actorOf(t, "tok-audit"),
 		lifecycle.ActAudit, []byte(`{"summary":"审计检查"}`))
 	require.NoError(t, err)
 

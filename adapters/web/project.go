@@ -348,7 +348,7 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request, s *session) {
 		c.previewChange(w, r, s, proj, rb, payload, vals)
 		return
 	}
-	_, _, err = c.engine.Do(ctx, id, version, s.actor, a, payload)
+	_, _, err = c.engine.DoJSON(ctx, id, version, s.actor, a, payload)
 	if err == nil {
 		http.Redirect(w, r, "/projects/"+url.PathEscape(id)+"?done="+url.QueryEscape(string(a)), http.StatusSeeOther)
 		return

@@ -26,7 +26,7 @@ func payloadType(a lifecycle.Action) (reflect.Type, bool) {
 var payloadTypes = map[lifecycle.Action]reflect.Type{
 	lifecycle.ActDeclare:            reflect.TypeFor[review.Declaration](),
 	lifecycle.ActWithdraw:           reflect.TypeFor[lifecycle.WithdrawPayload](),
-	lifecycle.ActPreliminaryReview:  reflect.TypeFor[lifecycle.PreliminaryInput](),
+	lifecycle.ActPreliminaryReview:  reflect.TypeFor[preliminaryForm](),
 	lifecycle.ActExpertReview:       reflect.TypeFor[review.ExpertPanel](),
 	lifecycle.ActDeliberate:         reflect.TypeFor[lifecycle.DeliberatePayload](),
 	lifecycle.ActBudget:             reflect.TypeFor[lifecycle.BudgetPayload](),
@@ -34,7 +34,7 @@ var payloadTypes = map[lifecycle.Action]reflect.Type{
 	lifecycle.ActApproveInitiation:  reflect.TypeFor[lifecycle.ApproveInitiationPayload](),
 	lifecycle.ActStartProcurement:   reflect.TypeFor[lifecycle.StartProcurementPayload](),
 	lifecycle.ActSignContract:       reflect.TypeFor[lifecycle.SignContractPayload](),
-	lifecycle.ActFileContract:       reflect.TypeFor[lifecycle.ContractRef](),
+	lifecycle.ActFileContract:       reflect.TypeFor[lifecycle.FileContractPayload](),
 	lifecycle.ActReportIssue:        reflect.TypeFor[lifecycle.ReportIssuePayload](),
 	lifecycle.ActOrderRectification: reflect.TypeFor[lifecycle.ReasonPayload](),
 	lifecycle.ActSuspend:            reflect.TypeFor[lifecycle.ReasonPayload](),
@@ -51,6 +51,14 @@ var payloadTypes = map[lifecycle.Action]reflect.Type{
 	lifecycle.ActOMEvaluation:       reflect.TypeFor[review.OMEvaluation](),
 	lifecycle.ActTerminateContract:  reflect.TypeFor[lifecycle.TerminateContractPayload](),
 	lifecycle.ActComplete:           reflect.TypeFor[lifecycle.CompletePayload](),
+}
+
+// preliminaryForm is the form of preliminary_review: the JSON of
+// lifecycle.PreliminaryReviewPayload, whose submission is filled in as
+// submissionType (the submission without its declaration).
+type preliminaryForm struct {
+	Submission json.RawMessage         `json:"submission"`
+	Judgment   review.ReviewerJudgment `json:"judgment"`
 }
 
 // submissionType stands for preliminary_review's raw submission.

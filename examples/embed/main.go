@@ -180,7 +180,7 @@ func run(ctx context.Context, out io.Writer) error {
 	}
 
 	unit, bdb, finance, government := users[0].actor, users[1].actor, users[2].actor, users[4].actor
-	p, err := engine.Declare(ctx, unit, declaration())
+	p, _, err := engine.Declare(ctx, unit, declaration())
 	if err != nil {
 		return err
 	}
@@ -206,7 +206,7 @@ func run(ctx context.Context, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if p, _, err = engine.Do(ctx, p.ID, p.Version, st.actor, st.action, payload); err != nil {
+		if p, _, err = engine.DoJSON(ctx, p.ID, p.Version, st.actor, st.action, payload); err != nil {
 			return fmt.Errorf("%s: %w", st.action, err)
 		}
 		if hookErr != nil {

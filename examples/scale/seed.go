@@ -133,7 +133,7 @@ func seed(ctx context.Context, out io.Writer, dsn string, n, workers int, histor
 				}
 				now = today.AddDate(0, 0, -days)
 				u := unitActor(cp.Unit)
-				p, err := e.Declare(ctx, u, declarationOf(cp))
+				p, _, err := e.Declare(ctx, u, declarationOf(cp))
 				switch {
 				case err != nil:
 				case i%10 == 5:
@@ -152,15 +152,15 @@ func seed(ctx context.Context, out io.Writer, dsn string, n, workers int, histor
 						{u, lifecycle.ActSignContract, contractPayload("HT-1", now.Add(time.Hour))},
 					} {
 						now = now.Add(10 * time.Minute)
-						if _, _, err = e.Do(ctx, p.ID, lifecycle.AnyVersion, s.actor, s.action, s.payload); err != nil {
+						if _, _, err = e.DoJSON(ctx, p.ID, lifecycle.AnyVersion, s.actor, s.action, s.payload); err != nil {
 							break
 						}
 					}
 				case i%3 == 0:
-					_, _, err = e.Do(ctx, p.ID, p.Version, u, lifecycle.ActWithdraw, mustJSON(map[string]any{"reason": "撤回"}))
+					_, _, err = e.DoJSON(ctx, p.ID, p.Version, u, lifecycle.ActWithdraw, mustJSON(map[string]any{"reason": "撤回"}))
 				case i%3 == 1:
 					now = now.Add(time.Hour)
-					_, _, err = e.Do(ctx, p.ID, p.Version, bdb, lifecycle.ActPreliminaryReview, prelim)
+					_, _, err = e.DoJSON(ctx, p.ID, p.Version, bdb, lifecycle.ActPreliminaryReview, prelim)
 				}
 				if err != nil {
 					once.Do(func() { firstErr = fmt.Errorf("project %d: %w", i, err) })
@@ -239,7 +239,7 @@ func seedHistory(ctx context.Context, store *sqlstore.Store, id string, h int) e
 		return err
 	}
 	step := func(actor lifecycle.Actor, action lifecycle.Action, payload json.RawMessage) error {
-		ev, err := lifecycle.Decide(rb, p, actor, action, payload, now)
+		ev, err := lifecycle.DecideJSON(rb, p, actor, action, payload, now)
 		if err != nil {
 			return fmt.Errorf("%s at %d: %w", action, len(all), err)
 		}

@@ -26,7 +26,7 @@
 // silently counted as Monday to Friday. A calendar built WithProjection
 // instead projects such years (2025–2100) from the statutory holidays of
 // the national regulation as revised in 2024, with the lunar dates and the
-// Qingming solar term computed astronomically (ProjectedSchedule), and marks
+// Qingming solar term from github.com/6tail/lunar-go (ProjectedSchedule), and marks
 // every answer resting on them provisional.
 //
 // The calendar is offered as a github.com/rickar/cal/v2 BusinessCalendar

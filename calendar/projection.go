@@ -24,7 +24,7 @@ const projectionNote = "No State Council notice is known for this year; its days
 // notice. It holds the statutory days of the regulation as revised in 2024
 // — 元旦 (1 January), 春节 (除夕 and 正月初一至初三), 清明节 (the Qingming
 // solar term), 劳动节 (1–2 May), 端午节 (五月初五), 中秋节 (八月十五), 国庆节
-// (1–3 October) — with lunar dates and Qingming computed astronomically,
+// (1–3 October) — with lunar dates and Qingming from lunar-go,
 // arranged as recent notices arrange them:
 //
 //   - a one-day holiday on a Monday or Friday joins its weekend; on a

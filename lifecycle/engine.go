@@ -73,7 +73,7 @@ func New(cfg Config) (*Engine, error) {
 		return nil, &Error{Kind: KindInvalid, Code: "config_store_missing", ZH: "未配置事件存储", EN: "Config.Store is required"}
 	}
 	e := &Engine{store: cfg.Store, cal: cfg.Calendar, clock: cfg.Clock, log: cfg.Logger,
-		books: cfg.Rulebooks, newID: cfg.NewID, onEvent: cfg.OnEvent}
+		books: cfg.Rulebooks, newID: cfg.NewID, onEvent: cfg.OnEvent, copy: newCopier()}
 	if e.cal == nil {
 		e.cal = calendar.China()
 	}

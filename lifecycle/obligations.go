@@ -91,6 +91,28 @@ func Obligations(rb *Rulebook, cal *calendar.Calendar, events []Event, asOf time
 
 // obligationsOf lists the duties of the folded project p (see Obligations).
 func obligationsOf(rb *Rulebook, cal *calendar.Calendar, p *Project, asOf time.Time) ([]Obligation, error) {
+	out, err := filingDuties(rb, cal, p)
+	if err != nil {
+		return nil, err
+	}
+	archive, err := archiveDuty(rb, cal, p)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, archive...)
+	out = append(out, omDeclarationDuties(rb, p)...)
+	today := calendar.DateOf(asOf)
+	for i := range out {
+		if err := out[i].settle(cal, today); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Obligation) int { return a.Due.Compare(b.Due) })
+	return out, nil
+}
+
+// filingDuties are the filings of 第十二条, one per contract.
+func filingDuties(rb *Rulebook, cal *calendar.Calendar, p *Project) ([]Obligation, error) {
 	var out []Obligation
 	for _, k := range p.Contracts {
 		signed, err := k.SignedOn.Time()
@@ -108,6 +130,11 @@ func obligationsOf(rb *Rulebook, cal *calendar.Calendar, p *Project, asOf time.T
 			Trigger: signed, Due: due, Met: dayOrZero(k.FiledAt),
 		})
 	}
+	return out, nil
+}
+
+// archiveDuty is the archive of 第十五条 after the first passed acceptance.
+func archiveDuty(rb *Rulebook, cal *calendar.Calendar, p *Project) ([]Obligation, error) {
 	for _, a := range p.Acceptances {
 		if a.Result == nil || !isTrue(a.Result.Passed) {
 			continue
@@ -117,14 +144,20 @@ func obligationsOf(rb *Rulebook, cal *calendar.Calendar, p *Project, asOf time.T
 		if err != nil {
 			return nil, calendarError(err)
 		}
-		out = append(out, Obligation{
+		return []Obligation{{
 			Duty: DutyArchive, Article: "第十五条",
 			ZH:      fmt.Sprintf("验收后 %d 个工作日内将项目资料电子文档报送区大数据发展局存档", rb.ArchiveDays),
 			EN:      fmt.Sprintf("file the project documents with the bureau within %d working days of acceptance", rb.ArchiveDays),
 			Trigger: day, Due: due, Met: dayOrZero(p.ArchivedAt),
-		})
-		break
+		}}, nil
 	}
+	return nil, nil
+}
+
+// omDeclarationDuties are the year-end declarations of 第五条, one for
+// each budgeted O&M year whose next year can still be declared.
+func omDeclarationDuties(rb *Rulebook, p *Project) []Obligation {
+	var out []Obligation
 	for _, y := range p.Years {
 		if y.BudgetedAt.IsZero() {
 			continue
@@ -136,14 +169,7 @@ func obligationsOf(rb *Rulebook, cal *calendar.Calendar, p *Project, asOf time.T
 			EN:      fmt.Sprintf("declare the O&M needs for %d to the bureau by year-end", next),
 			Trigger: calendar.DateOf(y.BudgetedAt), Due: calendar.DateOf(review.OMDeclarationDue(next, rb.OMDeclaration)),
 		}
-		var met time.Time
-		later := false
-		for _, z := range p.Years {
-			if z.Year == next && (met.IsZero() || z.DeclaredAt.Before(met)) {
-				met = z.DeclaredAt
-			}
-			later = later || z.Year > next
-		}
+		met, later := p.declaredYear(next)
 		if !met.IsZero() {
 			o.Met = calendar.DateOf(met)
 		} else if later || y.ended() {
@@ -153,14 +179,19 @@ func obligationsOf(rb *Rulebook, cal *calendar.Calendar, p *Project, asOf time.T
 		}
 		out = append(out, o)
 	}
-	today := calendar.DateOf(asOf)
-	for i := range out {
-		if err := out[i].settle(cal, today); err != nil {
-			return nil, err
+	return out
+}
+
+// declaredYear returns when budget year y was first declared (zero if
+// never), and whether a year after it is declared.
+func (p *Project) declaredYear(y int) (met time.Time, later bool) {
+	for _, z := range p.Years {
+		if z.Year == y && (met.IsZero() || z.DeclaredAt.Before(met)) {
+			met = z.DeclaredAt
 		}
+		later = later || z.Year > y
 	}
-	slices.SortStableFunc(out, func(a, b Obligation) int { return a.Due.Compare(b.Due) })
-	return out, nil
+	return met, later
 }
 
 // ended reports whether an O&M year ended with no next year due: withdrawn,

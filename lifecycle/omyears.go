@@ -89,45 +89,29 @@ func routeOfInput(action Action, in input) yearRoute {
 	return routeOfValue(in.typed)
 }
 
+// routed is a payload or record that names the year of its action: a
+// budget year or a contract.
+type routed interface{ route() yearRoute }
+
 // routeOfValue reads the route of an action from its typed payload or its
 // record.
 func routeOfValue(v any) yearRoute {
-	var r yearRoute
-	switch x := v.(type) {
-	case FileContractPayload:
-		r.ContractID = x.ContractID
-	case *FileContractPayload:
-		r.ContractID = x.ContractID
-	case TerminateContractPayload:
-		r.ContractID = x.ContractID
-	case *TerminateContractPayload:
-		r.ContractID = x.ContractID
-	case SignContractPayload:
-		r.BudgetYear = x.BudgetYear
-	case *SignContractPayload:
-		r.BudgetYear = x.BudgetYear
-	case CompletePayload:
-		r.BudgetYear = x.BudgetYear
-	case *CompletePayload:
-		r.BudgetYear = x.BudgetYear
-	case StartProcurementPayload:
-		r.BudgetYear = x.BudgetYear
-	case *StartProcurementPayload:
-		r.BudgetYear = x.BudgetYear
-	case WithdrawPayload:
-		r.BudgetYear = x.BudgetYear
-	case *WithdrawPayload:
-		r.BudgetYear = x.BudgetYear
-	case BudgetPayload:
-		r.BudgetYear = x.Year
-	case *BudgetPayload:
-		r.BudgetYear = x.Year
-	case OMEvaluationPayload:
-		r.BudgetYear = x.BudgetYear
-	case *OMEvaluationRecord:
-		r.BudgetYear = x.Evaluation.BudgetYear
+	if r, ok := v.(routed); ok {
+		return r.route()
 	}
-	return r
+	return yearRoute{}
+}
+
+func (x FileContractPayload) route() yearRoute      { return yearRoute{ContractID: x.ContractID} }
+func (x TerminateContractPayload) route() yearRoute { return yearRoute{ContractID: x.ContractID} }
+func (x SignContractPayload) route() yearRoute      { return yearRoute{BudgetYear: x.BudgetYear} }
+func (x CompletePayload) route() yearRoute          { return yearRoute{BudgetYear: x.BudgetYear} }
+func (x StartProcurementPayload) route() yearRoute  { return yearRoute{BudgetYear: x.BudgetYear} }
+func (x WithdrawPayload) route() yearRoute          { return yearRoute{BudgetYear: x.BudgetYear} }
+func (x BudgetPayload) route() yearRoute            { return yearRoute{BudgetYear: x.Year} }
+func (x OMEvaluationPayload) route() yearRoute      { return yearRoute{BudgetYear: x.BudgetYear} }
+func (x OMEvaluationRecord) route() yearRoute {
+	return yearRoute{BudgetYear: x.Evaluation.BudgetYear}
 }
 
 // routeOf reads the route of an action from its payload or record,
@@ -157,14 +141,6 @@ func routeOf(action Action, data json.RawMessage) yearRoute {
 // the declaration of a declare.
 func (p *Project) yearOf(action Action, r yearRoute, decl *review.Declaration) int {
 	last := len(p.Years) - 1
-	named := func() int {
-		if r.BudgetYear != 0 {
-			if i := p.yearIndex(r.BudgetYear); i >= 0 {
-				return i
-			}
-		}
-		return -2
-	}
 	switch action {
 	case ActDeclare:
 		if decl == nil {
@@ -175,53 +151,63 @@ func (p *Project) yearOf(action Action, r yearRoute, decl *review.Declaration) i
 		}
 		return -1
 	case ActFileContract, ActTerminateContract:
-		if k := p.contract(r.ContractID); k >= 0 {
-			if i := p.yearIndex(p.Contracts[k].BudgetYear); i >= 0 {
-				if action == ActFileContract || p.Years[i].State == StateOperating {
-					return i
-				}
-			}
-			if i := p.latestWhere(StateOperating); i >= 0 {
-				return i
-			}
+		return p.contractYear(action, r.ContractID, last)
+	}
+	for _, i := range p.yearCandidates(action, r) {
+		if i >= 0 {
+			return i
 		}
+	}
+	return last
+}
+
+// contractYear is the year of file_contract and terminate_contract: the
+// contract's year (a contract of a year no longer operating is terminated
+// under the running year).
+func (p *Project) contractYear(action Action, id string, last int) int {
+	k := p.contract(id)
+	if k < 0 {
 		return last
+	}
+	if i := p.yearIndex(p.Contracts[k].BudgetYear); i >= 0 {
+		if action == ActFileContract || p.Years[i].State == StateOperating {
+			return i
+		}
+	}
+	if i := p.latestWhere(StateOperating); i >= 0 {
+		return i
+	}
+	return last
+}
+
+// yearCandidates are the years an action other than declare and the
+// contract's own actions may concern, in order of preference (-1: none).
+func (p *Project) yearCandidates(action Action, r yearRoute) []int {
+	named := -1
+	if r.BudgetYear != 0 {
+		named = p.yearIndex(r.BudgetYear)
+	}
+	switch action {
 	case ActSignContract:
-		if i := named(); i != -2 {
-			return i
-		}
-		if i := p.latestWhere(spendingStates...); i >= 0 {
-			return i
-		}
+		return []int{named, p.latestWhere(spendingStates...)}
 	case ActComplete:
-		if i := named(); i != -2 {
-			return i
-		}
-		if i := p.latestWhere(StateOperating); i >= 0 {
-			return i
-		}
+		return []int{named, p.latestWhere(StateOperating)}
 	case ActStartProcurement, ActWithdraw, ActBudget, ActOMEvaluation:
-		if i := named(); i != -2 {
-			return i
-		}
+		return []int{named}
 	case ActRequestChange:
-		if i := p.latestWhere(operationChangeStates()...); i >= 0 {
-			return i
-		}
+		return []int{p.latestWhere(operationChangeStates()...)}
 	case ActAudit:
 		for i := len(p.Years) - 1; i >= 0; i-- {
 			if !p.Years[i].ApprovedAt.IsZero() {
-				return i
+				return []int{i}
 			}
 		}
 	case ActApproveChange, ActRejectChange:
 		if c := p.pendingChange(); c >= 0 {
-			if i := p.yearIndex(p.Changes[c].BudgetYear); i >= 0 {
-				return i
-			}
+			return []int{p.yearIndex(p.Changes[c].BudgetYear)}
 		}
 	}
-	return last
+	return nil
 }
 
 // yearView returns the project as the rules of the table see it for year
@@ -284,11 +270,7 @@ func decideYear(rb *Rulebook, p *Project, actor Actor, action Action, in input, 
 		if decl == nil || decl.Kind != review.Operation {
 			return Event{}, nil, false
 		}
-		ev, err := decideOne(rb, p, actor, action, in, now)
-		if err != nil {
-			return Event{}, err, true
-		}
-		ev, err = recordDeclarationFindings(rb, ev, *decl, now, nil)
+		ev, err := decideFirstYear(rb, p, actor, in, *decl, now)
 		return ev, err, true
 	}
 	if p.Kind != review.Operation || !knownAction(action) {
@@ -316,6 +298,16 @@ func decideYear(rb *Rulebook, p *Project, actor Actor, action Action, in input, 
 		ev, err = recordDeclarationFindings(rb, ev, *decl, now, p)
 	}
 	return ev, err, true
+}
+
+// decideFirstYear decides the first declaration of an O&M project and
+// records its findings of 第五条.
+func decideFirstYear(rb *Rulebook, p *Project, actor Actor, in input, decl review.Declaration, now time.Time) (Event, *Error) {
+	ev, err := decideOne(rb, p, actor, ActDeclare, in, now)
+	if err != nil {
+		return Event{}, err
+	}
+	return recordDeclarationFindings(rb, ev, decl, now, nil)
 }
 
 // checkNewYear refuses a declaration of a new year (i < 0) that is not
@@ -466,16 +458,26 @@ func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *E
 	for k := changes; k < len(p.Changes); k++ {
 		p.Changes[k].BudgetYear = year
 	}
+	p.keepYear(e, i, v, owned)
+	p.mirror()
+	p.Version = e.Version
+	p.UpdatedAt = e.At
+	return nil
+}
+
+// keepYear writes the folded view v of year i (-1: a new year) back to
+// the year.
+func (p *Project) keepYear(e Event, i int, v *Project, owned bool) {
 	if i < 0 || !owned {
 		p.Years = slices.Clone(p.Years)
 	}
 	if i < 0 {
-		p.Years = append(p.Years, BudgetYear{Year: year, DeclaredAt: e.At})
+		p.Years = append(p.Years, BudgetYear{Year: v.BudgetYear, DeclaredAt: e.At})
 		i = len(p.Years) - 1
 	}
 	y := &p.Years[i]
 	y.State = v.State
-	y.Year = year
+	y.Year = v.BudgetYear
 	y.Declaration = v.Declaration
 	y.Requested, y.Approved, y.ChangeBase = v.Requested, v.Approved, v.ChangeBase
 	y.ApprovedAt = v.ApprovedAt
@@ -487,10 +489,6 @@ func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *E
 	case ActBudget:
 		y.BudgetedAt = e.At
 	}
-	p.mirror()
-	p.Version = e.Version
-	p.UpdatedAt = e.At
-	return nil
 }
 
 // mirror sets the project's own state and per-year fields from its latest

@@ -155,77 +155,98 @@ func scenarios() []scenario {
 // the payload, for a project whose state-decided guards hold: what
 // "succeeds" means for Permitted.
 func validPayload(p *lifecycle.Project, action lifecycle.Action, now time.Time) any {
-	firstContract := func(ok func(lifecycle.Contract) bool) string {
-		for _, k := range p.Contracts {
-			if ok(k) {
-				return k.ID
-			}
-		}
-		return "none"
+	derived := map[lifecycle.Action]func() any{
+		lifecycle.ActDeclare:         func() any { return nextDeclaration(p) },
+		lifecycle.ActExpertReview:    func() any { return expert(true, p.Requested) },
+		lifecycle.ActBudget:          func() any { return budgetOf(p) },
+		lifecycle.ActSignContract:    func() any { return contractWithin(p, now) },
+		lifecycle.ActApplyAcceptance: func() any { return acceptanceFacts(p.FixedAsset, contractIDs(p, nil)...) },
+		lifecycle.ActOMEvaluation:    func() any { return omEvaluation(review.OMGood, p.Requested) },
+		lifecycle.ActFileContract:    func() any { return map[string]any{"contract_id": firstContract(p, unfiled)} },
+		lifecycle.ActTerminateContract: func() any {
+			return map[string]any{"contract_id": firstContract(p, lifecycle.Contract.Active), "reason": "终止"}
+		},
 	}
-	switch action {
-	case lifecycle.ActDeclare:
-		d := declaration(p.Kind, p.FixedAsset, district("1000"))
-		d.BudgetYear = p.BudgetYear
-		if p.Kind == review.Operation && p.State != lifecycle.StateReturned && p.State != lifecycle.StateRedeclarationRequired {
-			// The next year: each year is declared once (第五条).
-			d.BudgetYear = p.BudgetYear + 1
-		}
-		d.ParentID, d.Phase = p.ParentID, p.Phase
-		return d
-	case lifecycle.ActPreliminaryReview:
-		return preliminary(true)
-	case lifecycle.ActExpertReview:
-		return expert(true, p.Requested)
-	case lifecycle.ActDeliberate:
-		return map[string]any{"approved": true}
-	case lifecycle.ActBudget:
-		year := p.BudgetYear
-		if year == 0 {
-			year = 2025
-		}
-		return map[string]any{"year": year, "type": "annual"}
-	case lifecycle.ActApproveInitiation:
-		return map[string]any{"approved": true, "number": "渝北发改投〔2025〕2号"}
-	case lifecycle.ActSignContract:
-		left := p.Approved.Total()
-		for _, k := range p.Contracts {
-			if k.Active() {
-				left = left.Sub(k.Amount)
-			}
-		}
-		amount := decimal.Min(left, decimal.NewFromInt(1))
-		return contract(fmt.Sprintf("X-%d", len(p.Contracts)+1), amount.String(), string(lifecycle.DateOf(now)), false)
-	case lifecycle.ActFileContract:
-		return map[string]any{"contract_id": firstContract(func(k lifecycle.Contract) bool { return !k.Filed() })}
-	case lifecycle.ActReportIssue:
-		return map[string]any{"kind": "other", "description": "进度说明"}
-	case lifecycle.ActOrderRectification, lifecycle.ActSuspend, lifecycle.ActResume:
-		return map[string]any{"reason": "督办"}
-	case lifecycle.ActRequestChange:
-		return changeOf("1")
-	case lifecycle.ActRejectChange:
-		return map[string]any{"opinion": "不同意"}
-	case lifecycle.ActApplyAcceptance:
-		var ids []string
-		for _, k := range p.Contracts {
-			ids = append(ids, k.ID)
-		}
-		return acceptanceFacts(p.FixedAsset, ids...)
-	case lifecycle.ActAccept:
-		return map[string]any{"passed": true, "opinion": "通过"}
-	case lifecycle.ActArchive:
-		return allDocuments()
-	case lifecycle.ActEvaluate:
-		return map[string]any{"opinion": "良好"}
-	case lifecycle.ActAudit:
-		return map[string]any{"summary": "审计"}
-	case lifecycle.ActOMEvaluation:
-		return omEvaluation(review.OMGood, p.Requested)
-	case lifecycle.ActTerminateContract:
-		return map[string]any{"contract_id": firstContract(lifecycle.Contract.Active), "reason": "终止"}
+	if f, ok := derived[action]; ok {
+		return f()
+	}
+	fixed := map[lifecycle.Action]any{
+		lifecycle.ActPreliminaryReview:  preliminary(true),
+		lifecycle.ActDeliberate:         map[string]any{"approved": true},
+		lifecycle.ActApproveInitiation:  map[string]any{"approved": true, "number": "渝北发改投〔2025〕2号"},
+		lifecycle.ActReportIssue:        map[string]any{"kind": "other", "description": "进度说明"},
+		lifecycle.ActOrderRectification: map[string]any{"reason": "督办"},
+		lifecycle.ActSuspend:            map[string]any{"reason": "督办"},
+		lifecycle.ActResume:             map[string]any{"reason": "督办"},
+		lifecycle.ActRequestChange:      changeOf("1"),
+		lifecycle.ActRejectChange:       map[string]any{"opinion": "不同意"},
+		lifecycle.ActAccept:             map[string]any{"passed": true, "opinion": "通过"},
+		lifecycle.ActArchive:            allDocuments(),
+		lifecycle.ActEvaluate:           map[string]any{"opinion": "良好"},
+		lifecycle.ActAudit:              map[string]any{"summary": "审计"},
+	}
+	if v, ok := fixed[action]; ok {
+		return v
 	}
 	return map[string]any{}
+}
+
+// nextDeclaration is a declaration of p again: the same budget year while
+// it is returned or to be declared again, else the next (第五条: each year
+// is declared once).
+func nextDeclaration(p *lifecycle.Project) review.Declaration {
+	d := declaration(p.Kind, p.FixedAsset, district("1000"))
+	d.BudgetYear = p.BudgetYear
+	if p.Kind == review.Operation && p.State != lifecycle.StateReturned && p.State != lifecycle.StateRedeclarationRequired {
+		d.BudgetYear = p.BudgetYear + 1
+	}
+	d.ParentID, d.Phase = p.ParentID, p.Phase
+	return d
+}
+
+// budgetOf is a budget entry for p's budget year (2025 when it has none).
+func budgetOf(p *lifecycle.Project) map[string]any {
+	year := p.BudgetYear
+	if year == 0 {
+		year = 2025
+	}
+	return map[string]any{"year": year, "type": "annual"}
+}
+
+// contractWithin is a contract of at most 1 万元 within what p's approved
+// investment leaves.
+func contractWithin(p *lifecycle.Project, now time.Time) map[string]any {
+	left := p.Approved.Total()
+	for _, k := range p.Contracts {
+		if k.Active() {
+			left = left.Sub(k.Amount)
+		}
+	}
+	amount := decimal.Min(left, decimal.NewFromInt(1))
+	return contract(fmt.Sprintf("X-%d", len(p.Contracts)+1), amount.String(), string(lifecycle.DateOf(now)), false)
+}
+
+func unfiled(k lifecycle.Contract) bool { return !k.Filed() }
+
+// contractIDs lists the IDs of p's contracts that ok accepts (all when ok
+// is nil).
+func contractIDs(p *lifecycle.Project, ok func(lifecycle.Contract) bool) []string {
+	var ids []string
+	for _, k := range p.Contracts {
+		if ok == nil || ok(k) {
+			ids = append(ids, k.ID)
+		}
+	}
+	return ids
+}
+
+// firstContract is the ID of p's first contract that ok accepts, or
+// "none".
+func firstContract(p *lifecycle.Project, ok func(lifecycle.Contract) bool) string {
+	if ids := contractIDs(p, ok); len(ids) > 0 {
+		return ids[0]
+	}
+	return "none"
 }
 
 // history runs the scenarios on one engine and returns each project's

@@ -2,7 +2,8 @@ package lifecycle
 
 import (
 	"slices"
-	"sync"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // DefaultSnapshots is the number of projects an Engine keeps folded in
@@ -14,19 +15,22 @@ const DefaultSnapshots = 1024
 // A snapshot is only a shortcut: the store stays the truth, every append
 // still carries the expected version, and a snapshot found stale is
 // dropped. Events of a version never change once appended, so a snapshot
-// of version v equals the replay of the store's first v events.
+// of version v equals the replay of the store's first v events. The
+// least recently used project is forgotten first
+// (github.com/hashicorp/golang-lru/v2, safe for concurrent use).
 type snapshots struct {
-	mu    sync.Mutex
-	max   int
-	byID  map[string]*Project
-	order []string // insertion order, for eviction
+	cache *lru.Cache[string, *Project]
 }
 
 func newSnapshots(max int) *snapshots {
 	if max <= 0 {
 		return nil
 	}
-	return &snapshots{max: max, byID: make(map[string]*Project, max)}
+	c, err := lru.New[string, *Project](max)
+	if err != nil {
+		return nil // only for a size that is not positive
+	}
+	return &snapshots{cache: c}
 }
 
 // get returns a copy of the snapshot of project id, or nil.
@@ -34,10 +38,8 @@ func (s *snapshots) get(id string) *Project {
 	if s == nil {
 		return nil
 	}
-	s.mu.Lock()
-	p := s.byID[id]
-	s.mu.Unlock()
-	if p == nil {
+	p, ok := s.cache.Get(id)
+	if !ok {
 		return nil
 	}
 	return p.clone()
@@ -48,17 +50,7 @@ func (s *snapshots) put(p *Project) {
 	if s == nil {
 		return
 	}
-	q := p.clone()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.byID[p.ID]; !ok {
-		if len(s.order) >= s.max {
-			delete(s.byID, s.order[0])
-			s.order = s.order[1:]
-		}
-		s.order = append(s.order, p.ID)
-	}
-	s.byID[p.ID] = q
+	s.cache.Add(p.ID, p.clone())
 }
 
 // drop forgets project id.
@@ -66,12 +58,7 @@ func (s *snapshots) drop(id string) {
 	if s == nil {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.byID[id]; ok {
-		delete(s.byID, id)
-		s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == id })
-	}
+	s.cache.Remove(id)
 }
 
 // clone returns a copy of the project that can be folded further without

@@ -83,59 +83,22 @@ const (
 	StateCompleted State = "completed"
 )
 
+// stateNames are the Chinese names of the states.
+var stateNames = map[State]string{
+	StateNone: "未申报", StateDeclared: "已申报", StateReturned: "已退回修改", StateWithdrawn: "已撤回",
+	StateRedeclarationRequired: "须重新申报", StateBudgeted: "已纳入预算", StateProcuring: "采购中",
+	StatePreliminaryPassed: "初步审核通过", StateExpertPassed: "专家评审通过", StateRejected: "审议未通过",
+	StateApproved: "审议通过", StateInitiationApplied: "已申请立项", StateInitiated: "已立项",
+	StateImplementing: "建设实施中", StateRectifying: "整改中", StateSuspended: "已暂停",
+	StateAcceptanceApplied: "已申请验收", StateAccepted: "已验收", StateDelivered: "已交付使用",
+	StateArchived: "已归档", StateEvaluated: "已综合评价", StateOMEvaluated: "运维评价通过",
+	StateOperating: "运维中", StateTerminated: "运维合同已终止", StateCompleted: "运维已完成",
+}
+
 // ZH returns the Chinese name of the state.
 func (s State) ZH() string {
-	switch s {
-	case StateNone:
-		return "未申报"
-	case StateDeclared:
-		return "已申报"
-	case StateReturned:
-		return "已退回修改"
-	case StateWithdrawn:
-		return "已撤回"
-	case StateRedeclarationRequired:
-		return "须重新申报"
-	case StateBudgeted:
-		return "已纳入预算"
-	case StateProcuring:
-		return "采购中"
-	case StatePreliminaryPassed:
-		return "初步审核通过"
-	case StateExpertPassed:
-		return "专家评审通过"
-	case StateRejected:
-		return "审议未通过"
-	case StateApproved:
-		return "审议通过"
-	case StateInitiationApplied:
-		return "已申请立项"
-	case StateInitiated:
-		return "已立项"
-	case StateImplementing:
-		return "建设实施中"
-	case StateRectifying:
-		return "整改中"
-	case StateSuspended:
-		return "已暂停"
-	case StateAcceptanceApplied:
-		return "已申请验收"
-	case StateAccepted:
-		return "已验收"
-	case StateDelivered:
-		return "已交付使用"
-	case StateArchived:
-		return "已归档"
-	case StateEvaluated:
-		return "已综合评价"
-	case StateOMEvaluated:
-		return "运维评价通过"
-	case StateOperating:
-		return "运维中"
-	case StateTerminated:
-		return "运维合同已终止"
-	case StateCompleted:
-		return "运维已完成"
+	if zh, ok := stateNames[s]; ok {
+		return zh
 	}
 	return string(s)
 }

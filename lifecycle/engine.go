@@ -311,6 +311,10 @@ func (e *Engine) summary(ctx context.Context, rb *Rulebook, p *Project) Summary 
 	s := Summary{
 		ProjectID: p.ID, Name: p.Name, Unit: p.Unit, Kind: string(p.Kind), State: p.State,
 		Version: p.Version, Approved: p.Approved, UpdatedAt: p.UpdatedAt,
+		BudgetYear: p.BudgetYear, Requested: p.Requested, DeclaredAt: p.DeclaredAt, ApprovedAt: p.ApprovedAt,
+	}
+	if p.EverApproved() {
+		s.ApprovalWorkdays = approvalWorkdays(e.cal, p)
 	}
 	obs, err := obligationsOf(rb, e.cal, p, e.clock())
 	if err != nil {

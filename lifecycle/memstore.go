@@ -109,6 +109,7 @@ type MemoryStore struct {
 	events    map[string][]Event
 	summaries map[string]Summary
 	ids       []string // sorted project IDs
+	feed      memFeed
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -171,7 +172,9 @@ func (m *MemoryStore) Append(ctx context.Context, expected int64, events []Event
 		m.seq++
 		in[i].Seq = m.seq
 		out[i] = CopyEvent(in[i])
+		m.feed.add(id, int64(len(cur)+i))
 	}
+	defer m.feed.signal()
 	m.events[id] = append(cur, in...)
 	m.summaries[id] = summary
 	if !known {

@@ -63,3 +63,7 @@ func TestCheckAppendCodes(t *testing.T) {
 		})
 	}
 }
+
+func TestMemoryStoreFeed(t *testing.T) {
+	storetest.RunFeed(t, func(*testing.T) lifecycle.FeedStore { return lifecycle.NewMemoryStore() })
+}

@@ -53,6 +53,20 @@ type Summary struct {
 	NextDuty string    `json:"next_duty,omitempty"`
 	// UpdatedAt is the time of the last event.
 	UpdatedAt time.Time `json:"updated_at"`
+
+	// The figures of Stats, which a store keeps for StatsStore (List need
+	// not return them, and JSON leaves them out). BudgetYear is the budget year of the
+	// declaration in force (0 when it names none) and Requested the
+	// investment it asks for. DeclaredAt is the time of the first
+	// declaration, ApprovedAt of the latest approval (zero before the
+	// first), and ApprovalWorkdays the Chinese working days between them
+	// (meaningful only when ApprovedAt is set; -1 when the calendar
+	// cannot count them).
+	BudgetYear       int           `json:"-"`
+	Requested        review.Budget `json:"-"`
+	DeclaredAt       time.Time     `json:"-"`
+	ApprovedAt       time.Time     `json:"-"`
+	ApprovalWorkdays int           `json:"-"`
 }
 
 // Query filters List. Zero fields do not filter.

@@ -42,6 +42,8 @@ type Store struct {
 	writes chan struct{}
 	// joined are the writes of WithWrite.
 	joined []Write
+	// changed wakes this process's feed long polls after an append.
+	changed signal
 	// commits and committed count the writer's transactions and the
 	// appends they held.
 	commits, committed atomic.Int64
@@ -138,6 +140,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		c.logger.InfoContext(ctx, "sqlstore: migration applied", "dialect", string(d), "version", r.Source.Version, "duration", r.Duration)
 	}
 	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys, joined: c.writes}
+	// The store's own joined write comes first: the statistics' figures,
+	// the feed positions and the webhook outbox (feed.go).
+	s.joined = append([]Write{s.portfolioWrite}, s.joined...)
 	if d == SQLite {
 		s.writes = make(chan struct{}, 1)
 	}

@@ -112,6 +112,7 @@ func (s *Store) AppendWith(ctx context.Context, req lifecycle.AppendRequest, ext
 		}
 		return nil, s.fail(ctx, "append", err)
 	}
+	s.changed.fire()
 	out, err := storedEvents(op.rows)
 	if err != nil {
 		return nil, err

@@ -76,7 +76,7 @@ func Portfolio(t testing.TB, eng *lifecycle.Engine, c *Clock, n int, seed uint64
 			require.NoError(t, err)
 			raw = b
 		}
-		_, _, err := eng.Do(ctx, id, lifecycle.AnyVersion, actor, action, raw)
+		_, _, err := eng.DoJSON(ctx, id, lifecycle.AnyVersion, actor, action, raw)
 		require.NoError(t, err, "%s %s by %s", id, action, actor.ID)
 		day()
 	}
@@ -93,7 +93,7 @@ func Portfolio(t testing.TB, eng *lifecycle.Engine, c *Clock, n int, seed uint64
 		}
 		requested := amount()
 		if i%2 == 0 {
-			p, err := eng.Declare(ctx, unit, portfolioDeclaration(unit.Unit, i, review.Construction, requested))
+			p, _, err := eng.Declare(ctx, unit, portfolioDeclaration(unit.Unit, i, review.Construction, requested))
 			require.NoError(t, err)
 			ids = append(ids, p.ID)
 			day()
@@ -102,7 +102,7 @@ func Portfolio(t testing.TB, eng *lifecycle.Engine, c *Clock, n int, seed uint64
 		}
 		d := portfolioDeclaration(unit.Unit, i, review.Operation, requested)
 		d.BudgetYear = 2026 + rnd.IntN(2)
-		p, err := eng.Declare(ctx, unit, d)
+		p, _, err := eng.Declare(ctx, unit, d)
 		require.NoError(t, err)
 		ids = append(ids, p.ID)
 		day()

@@ -44,13 +44,14 @@ func (s *Store) Chain(ctx context.Context, projectID string) (lifecycle.ChainRep
 	return out, nil
 }
 
-// hashName names the chain's function for new rows: "hmac-sha256" under a
-// keyring (WithKeyring; each link names its key), else "sha256" (the
+// hashName names the chain's function for new rows: "hmac" under a
+// keyring (WithKeyring; each link names its key, whose suite decides the
+// hash), else "sha256" (the
 // default) or "custom" for a hash given with WithHash (SM3, say), which
 // the store cannot name.
 func (s *Store) hashName() string {
 	if s.keys != nil {
-		return "hmac-sha256"
+		return "hmac"
 	}
 	want := sha256.Sum256(nil)
 	if bytes.Equal(s.newHash().Sum(nil), want[:]) {

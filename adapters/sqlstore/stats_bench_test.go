@@ -107,4 +107,3 @@ func BenchmarkStats(b *testing.B) {
 		})
 	}
 }
-

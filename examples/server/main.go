@@ -33,6 +33,9 @@
 //	-verify-every      background verification interval (1h; 0 never)
 //	-log-level         debug, info, warn or error (info)
 //	-shutdown-timeout  how long in-flight requests get on shutdown (10s)
+//	-webhook-hosts     comma-separated hosts webhooks may go to (none)
+//	-webhook-dispatch  send webhook deliveries from this instance (true);
+//	                   several instances on one PostgreSQL share the work
 //
 // # Integrity
 //
@@ -91,6 +94,7 @@ import (
 	"github.com/govit-cn/govit/adapters/integrity"
 	"github.com/govit-cn/govit/adapters/sqlstore"
 	"github.com/govit-cn/govit/adapters/web"
+	"github.com/govit-cn/govit/adapters/webhook"
 	"github.com/govit-cn/govit/calendar"
 	"github.com/govit-cn/govit/lifecycle"
 )
@@ -140,6 +144,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	keysPath := fl.String("keys", "", "keyring file sealing the hash chain and signing heads; default "+keysFileName+" beside the tokens file, created when missing")
 	suiteName := fl.String("suite", "", "algorithms of a new keyring: "+suiteNames()+" (default the first)")
 	verifyEvery := fl.Duration("verify-every", time.Hour, "how often the server verifies every chain and projection in the background (0: never)")
+	webhookHosts := fl.String("webhook-hosts", "", "comma-separated hosts webhooks may be registered for and sent to (none by default)")
+	webhookDispatch := fl.Bool("webhook-dispatch", true, "send webhook deliveries from this instance")
 	if err := parseFlags(fl, args); err != nil {
 		return err
 	}
@@ -217,12 +223,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	handler, err := withPortfolio(ctx, routes(api, console), engine, auth, store, logger, webhook.ParseHosts(*webhookHosts), *webhookDispatch)
+	if err != nil {
+		return err
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           integrityHandler(verify, keyring, auth, logger, routes(api, console)),
+		Handler:           integrityHandler(verify, keyring, auth, logger, handler),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

@@ -251,7 +251,7 @@ func TestEventsOverHTTP(t *testing.T) {
 	// A long poll returns as soon as an event is appended.
 	go func() {
 		time.Sleep(300 * time.Millisecond)
-		_, err := f.eng.Declare(context.Background(), storetest.PortfolioUnits[0], storetest.Declaration(storetest.PortfolioUnits[0].Unit))
+		_, _, err := f.eng.Declare(context.Background(), storetest.PortfolioUnits[0], storetest.Declaration(storetest.PortfolioUnits[0].Unit))
 		assert.NoError(t, err)
 	}()
 	start := time.Now()
@@ -314,6 +314,6 @@ func TestWebhookRegistration(t *testing.T) {
 
 func appendDeclaration(t *testing.T, f *fixture) {
 	t.Helper()
-	_, err := f.eng.Declare(context.Background(), storetest.PortfolioUnits[0], storetest.Declaration(storetest.PortfolioUnits[0].Unit))
+	_, _, err := f.eng.Declare(context.Background(), storetest.PortfolioUnits[0], storetest.Declaration(storetest.PortfolioUnits[0].Unit))
 	require.NoError(t, err)
 }

@@ -125,24 +125,12 @@ type countingWriter struct{ n int64 }
 func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
 // xlsxRows and xlsxSmall are the XLSX exports the memory test compares:
-// 100,000 rows and a third of that, or 30,000 and 15,000 under the race
-// detector, which slows excelize twentyfold (the CSV export does 100,000
-// either way). Both are past the 16 MiB of sheet XML (some 14,000 rows)
-// that excelize's stream writer holds in memory before it moves rows to a
-// temporary file.
-func xlsxRows() int {
-	if raceDetector {
-		return 30_000
-	}
-	return 100_000
-}
+// 100,000 rows and a third of that, both past the 16 MiB of sheet XML
+// (some 14,000 rows) that excelize's stream writer holds in memory before
+// it moves rows to a temporary file.
+func xlsxRows() int { return 100_000 }
 
-func xlsxSmall() int {
-	if raceDetector {
-		return 15_000
-	}
-	return 100_000 / 3
-}
+func xlsxSmall() int { return 100_000 / 3 }
 
 // TestExportsOfManyRowsInConstantMemory exports a number of projects and
 // ten (CSV) or three (XLSX) times as many, up to 100,000, and holds the
@@ -159,12 +147,17 @@ func TestExportsOfManyRowsInConstantMemory(t *testing.T) {
 		rows  int
 	}{{"csv", ProjectsCSV, 10_000, 100_000}, {"xlsx", ProjectsXLSX, xlsxSmall(), xlsxRows()}} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "xlsx" && raceDetector {
+				// The race detector slows excelize twentyfold and moves
+				// its heap; the check runs without it (go test ./...).
+				t.Skip("the XLSX memory check runs without -race")
+			}
 			var small, large countingWriter
 			p10k := peakHeap(t, func() { require.NoError(t, tc.write(&small, summaries(tc.small))) })
 			p100k := peakHeap(t, func() { require.NoError(t, tc.write(&large, summaries(tc.rows))) })
 			t.Logf("%s: %d rows %d bytes, peak heap %.1f MiB; %d rows %d bytes, peak heap %.1f MiB",
 				tc.name, tc.small, small.n, float64(p10k)/(1<<20), tc.rows, large.n, float64(p100k)/(1<<20))
-			require.Greater(t, large.n, 2*small.n, "several times the rows")
+			require.Greater(t, large.n, 2*small.n+small.n/2, "several times the rows")
 			assert.Less(t, p100k, p10k+16<<20, "the heap does not grow with the rows")
 			assert.Less(t, p100k, uint64(96<<20), "the heap stays small")
 		})

@@ -98,6 +98,32 @@ func BenchmarkDecideApply(b *testing.B) {
 	}
 }
 
+// BenchmarkDecideApplyTyped is BenchmarkDecideApply with the typed payload
+// (Decide) instead of its JSON (DecideJSON): the typed path must be no
+// slower than the JSON path.
+func BenchmarkDecideApplyTyped(b *testing.B) {
+	rb := lifecycle.Yubei2019()
+	events, p := implementing(b)
+	payload := lifecycle.ReportIssuePayload{Kind: lifecycle.IssueSeriousDelay, Description: "工期滞后"}
+	now := at(2025, time.March, 4)
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if n++; n%1000 == 0 {
+			b.StopTimer()
+			p, _ = lifecycle.Replay(events)
+			b.StartTimer()
+		}
+		ev, err := lifecycle.Decide(rb, p, unitA, payload, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := p.Apply(ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkEngineDo takes one action through the engine on the memory
 // store: load, fold, decide, summary with deadlines, append. With
 // snapshots (the default) the fold is the engine's snapshot of the

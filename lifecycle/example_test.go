@@ -49,7 +49,7 @@ func ExampleEngine() {
 	fmt.Println(p.ID, p.State, p.Version)
 
 	// Expert review before the preliminary review is refused.
-	_, _, err = engine.DoJSON(ctx, p.ID, p.Version, bureau, lifecycle.ActExpertReview, json.RawMessage(`{}`))
+	_, _, err = engine.Do(ctx, p.ID, p.Version, bureau, lifecycle.ExpertReviewPayload{})
 	var le *lifecycle.Error
 	if errors.As(err, &le) {
 		fmt.Println(le.Kind, le.Article)

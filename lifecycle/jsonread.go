@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	"github.com/shopspring/decimal"
 
 	"github.com/govit-cn/govit/review"
 )
@@ -182,7 +183,34 @@ var declarationShape = sync.OnceValue(func() reflect.Type {
 
 // readRecord reads a stored record: leniently, as the module wrote it.
 func readRecord(data []byte, v any) error {
-	return json.Unmarshal(data, v)
+	return json.Unmarshal(data, v, recordOptions())
+}
+
+// recordOptions read the amounts of stored records (decimal strings, as
+// the module writes them, or numbers) token by token, without the
+// decimal package's own UnmarshalJSON and the copy of the value it needs.
+var recordOptions = sync.OnceValue(func() json.Options {
+	return json.WithUnmarshalers(json.UnmarshalFromFunc(readDecimal))
+})
+
+func readDecimal(dec *jsontext.Decoder, d *decimal.Decimal) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case '"', '0':
+		v, err := decimal.NewFromString(tok.String())
+		if err != nil {
+			return err
+		}
+		*d = v
+		return nil
+	case 'n':
+		*d = decimal.Decimal{}
+		return nil
+	}
+	return fmt.Errorf("an amount must be a decimal string or a number, not %s", tok.Kind())
 }
 
 // jsonError explains an error of the reader as a *Error naming the member.

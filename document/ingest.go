@@ -82,6 +82,22 @@ func (e *RefusedError) Error() string {
 	return "document: refused: " + e.Failure.Code + ": " + e.Failure.EN
 }
 
+// BodyError is a failure to read the upload itself (the sender stopped,
+// the request was cut): nothing is kept.
+type BodyError struct{ Err error }
+
+func (e *BodyError) Error() string { return "document: reading the upload: " + e.Err.Error() }
+
+// Unwrap returns the reader's error.
+func (e *BodyError) Unwrap() error { return e.Err }
+
+// isWriteError reports whether a copy's error came from writing the
+// staging file f rather than from reading the upload.
+func isWriteError(err error, f *os.File) bool {
+	var pe *os.PathError
+	return errors.As(err, &pe) && pe.Path == f.Name()
+}
+
 // ErrScanner wraps a scanner's failure to give a verdict.
 var ErrScanner = errors.New("document: the virus scanner gave no verdict")
 
@@ -140,7 +156,10 @@ func (in *Ingester) Ingest(ctx context.Context, inc Incoming) (Record, error) {
 	}
 	n, err := io.CopyBuffer(io.MultiWriter(ws...), io.LimitReader(inc.Body, limit+1), make([]byte, copyBuf))
 	if err != nil {
-		return Record{}, fmt.Errorf("document: reading the upload: %w", err)
+		if isWriteError(err, f) {
+			return Record{}, fmt.Errorf("document: staging: %w", err)
+		}
+		return Record{}, &BodyError{Err: err}
 	}
 	if n > limit {
 		return Record{}, &TooLargeError{Limit: limit}
@@ -223,7 +242,7 @@ func (in *Ingester) Ingest(ctx context.Context, inc Incoming) (Record, error) {
 		Code: "signatures_not_checked", ZH: "电子签名、签章未检测（需接入 CA）",
 		EN: "electronic signatures and seals are not checked (needs a CA)"})
 	// The table of contents of a requirement specification.
-	if inc.Slot.Kind == KindRequirementSpec {
+	if inc.Slot.Kind == KindRequirementSpec && (rec.MediaType != MediaPDF || n <= in.maxParse()) {
 		if t, err := ReadTOC(rec.MediaType, f, n); err == nil {
 			rec.TOC = &t
 		}
@@ -253,6 +272,14 @@ func (in *Ingester) Ingest(ctx context.Context, inc Incoming) (Record, error) {
 	}
 	rec.Checks = append([]CheckResult{fix}, rec.Checks...)
 	return rec, nil
+}
+
+// maxParse is the size up to which a PDF is parsed.
+func (in *Ingester) maxParse() int64 {
+	if in.MaxParse <= 0 {
+		return DefaultMaxParse
+	}
+	return in.MaxParse
 }
 
 // propertyOf gives each check its DA/T 70-2018 property.
@@ -327,11 +354,7 @@ func (in *Ingester) structure(f *os.File, n int64, mediaType string) []CheckResu
 		}
 		return append(out, ok(CheckParse, "文档结构可读", "the document's structure reads"))
 	case MediaPDF:
-		maxParse := in.MaxParse
-		if maxParse <= 0 {
-			maxParse = DefaultMaxParse
-		}
-		if n > maxParse {
+		if maxParse := in.maxParse(); n > maxParse {
 			return []CheckResult{{Check: CheckParse, Property: Usability, Status: NotChecked, Code: "pdf_too_large_to_parse",
 				ZH: fmt.Sprintf("PDF 超过 %d 字节，未解析结构", maxParse), EN: fmt.Sprintf("the PDF exceeds %d bytes; its structure was not parsed", maxParse)}}
 		}

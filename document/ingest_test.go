@@ -343,3 +343,36 @@ func TestParseDigest(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+// FuzzIngest: any bytes under any name are either taken in, with every
+// check recorded, or refused naming the check; never a panic, never another
+// error, and nothing stored for a refusal.
+func FuzzIngest(f *testing.F) {
+	f.Add([]byte(doctest.PNG()), "a.png")
+	f.Add(doctest.DOCX(doctest.Outline2()[:4]), "a.docx")
+	f.Add(doctest.OFD(doctest.Outline2()[:4]), "a.ofd")
+	f.Add(doctest.PDF(doctest.Outline2()[:4], 0), "a.pdf")
+	f.Add([]byte("MZ\x90\x00"), "a.exe")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte, name string) {
+		blobs := newMemBlobs()
+		in := &document.Ingester{Blobs: blobs, Scanner: eicarScanner{}, TempDir: dir, MaxSize: 1 << 20}
+		sl, _ := document.ParseSlot("requirement_spec")
+		rec, err := in.Ingest(context.Background(), document.Incoming{Slot: sl, Name: name, Body: bytes.NewReader(b)})
+		if err != nil {
+			var re *document.RefusedError
+			var tl *document.TooLargeError
+			require.True(t, errors.As(err, &re) || errors.As(err, &tl), "%T %v", err, err)
+			if re != nil {
+				require.NotEmpty(t, re.Failure.Code)
+				require.Equal(t, document.Failed, re.Failure.Status)
+			}
+			require.Zero(t, blobs.len())
+			return
+		}
+		require.Equal(t, sha(b), rec.Digest)
+		require.Equal(t, int64(len(b)), rec.Size)
+		require.NotEmpty(t, rec.Checks)
+		require.Equal(t, 1, blobs.len())
+	})
+}

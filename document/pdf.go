@@ -15,12 +15,20 @@ import (
 // model.NewDefaultConfiguration, which creates a configuration directory
 // in the user's home on first use: reading a PDF must touch nothing else.
 func pdfConfig() *model.Configuration {
+	lim := model.DefaultResourceLimits()
+	// Tighter than pdfcpu's defaults: only a PDF of at most
+	// DefaultMaxParse bytes is parsed, and a hostile one must not make
+	// the reader decode or list far more than a real document holds.
+	lim.MaxStreamBytes = DefaultMaxParse
+	lim.MaxDecodeBytes = DefaultMaxParse
+	lim.MaxObjectCount = 1_000_000
+	lim.MaxXRefEntries = 1_000_000
 	return &model.Configuration{
 		Reader15:                  true,
 		ValidationMode:            model.ValidationRelaxed,
 		UnsupportedResourcePolicy: model.UnsupportedResourceSkip,
 		Offline:                   true,
-		Limits:                    model.DefaultResourceLimits(),
+		Limits:                    lim,
 		Cmd:                       model.LISTBOOKMARKS,
 	}
 }

@@ -212,9 +212,15 @@ var specDeliver = &actionSpec[DeliverPayload, DeliverPayload]{
 }
 
 // ArchivePayload is the payload of archive (第十五条): the keys of the
-// documents filed (see review.Documents).
+// documents filed (see review.Documents). When the engine keeps electronic
+// documents (Config.Documents), it fills Documents and Files itself from
+// the documents filed that passed their checks on arrival; what a caller
+// sends in them is not taken.
 type ArchivePayload struct {
 	Documents []string `json:"documents"`
+	// Files are the versions of the electronic documents the archive
+	// counted, with their digests.
+	Files []ArchivedFile `json:"files,omitempty"`
 	// WithoutDataStructures states that the project designs no data
 	// structures, so no 数据结构设计说明书 can exist.
 	WithoutDataStructures bool `json:"without_data_structures,omitempty"`

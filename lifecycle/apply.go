@@ -83,6 +83,9 @@ func (p *Project) apply(e Event, owned bool) *Error {
 	if p.Version > 0 && e.ProjectID != p.ID {
 		return badHistory(e, "项目编号不一致", "the project ID differs")
 	}
+	if isDocumentAction(e.Action) {
+		return p.applyDocument(e, owned)
+	}
 	s, rec, err := decodeRecord(e)
 	if err != nil {
 		return badHistory(e, "载荷无法读取："+err.Error(), "unreadable payload: "+err.Error())

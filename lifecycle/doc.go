@@ -85,6 +85,31 @@
 // project's state allow the action, so the order of the checks of Decide
 // holds for both entry points.
 //
+// # Electronic documents
+//
+// With Config.Documents (a document.Ingester over a BlobStore) the engine
+// keeps the files the measure asks for: FileDocument streams one in,
+// checks it on arrival and records it; WithdrawDocument withdraws a
+// version; Documents, OpenDocument and VerifyDocuments (fixity) read them.
+// Filing and withdrawing are events of the project's history
+// (file_document, withdraw_document) carrying the file's record — slot,
+// version, name, size, sniffed media type, digest with its algorithm, the
+// checks' results — so the hash chain covers the contents. They are not
+// actions of the transition table: they move no state, may happen in any
+// state but withdrawn, and their record is what the engine found in the
+// file, never a caller's payload, so Do refuses them. Project.Documents
+// is their fold. Who files what is DocumentFiler (the expert opinion bdb,
+// 第七条; everything else the unit); once the archive of 第十五条 is filed
+// its documents are neither replaced nor withdrawn.
+//
+// With documents, two actions read the files: archive counts the
+// documents of 第十五条 whose current version passed its checks (and the
+// contracts when each has its copy), recording the versions and digests
+// it counted, whatever names the payload lists; preliminary_review takes
+// the table of contents read from the filed requirement specification
+// when the submission brings none (第六条第（一）项), recording its source.
+// The archive duty lists the documents still missing (Obligation.Missing).
+//
 // # Adding an action
 //
 // Each action is one spec value, and each guard one *Guard value; the

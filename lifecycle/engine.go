@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govit-cn/govit/calendar"
+	"github.com/govit-cn/govit/document"
 	"github.com/govit-cn/govit/review"
 )
 
@@ -46,6 +47,12 @@ type Config struct {
 	// a unit terminates an O&M contract, 第十三条). It runs on the
 	// caller's goroutine, outside any lock, and cannot undo the append.
 	OnEvent func(ctx context.Context, e Event, s Summary)
+	// Documents takes in electronic documents (FileDocument) and keeps
+	// their bytes (its BlobStore). When set, the archive of 第十五条
+	// counts the filed documents that passed their checks, not the keys
+	// an archive payload lists; nil leaves documents to the embedder (the
+	// document calls answer KindUnavailable).
+	Documents *document.Ingester
 }
 
 // Engine runs the measure over a Store: the calls embedders make. It is
@@ -65,6 +72,7 @@ type Engine struct {
 	onEvent func(ctx context.Context, e Event, s Summary)
 	snaps   *snapshots
 	copy    copier
+	docs    *document.Ingester
 }
 
 // New builds an Engine from cfg.
@@ -73,7 +81,10 @@ func New(cfg Config) (*Engine, error) {
 		return nil, &Error{Kind: KindInvalid, Code: "config_store_missing", ZH: "未配置事件存储", EN: "Config.Store is required"}
 	}
 	e := &Engine{store: cfg.Store, cal: cfg.Calendar, clock: cfg.Clock, log: cfg.Logger,
-		books: cfg.Rulebooks, newID: cfg.NewID, onEvent: cfg.OnEvent, copy: newCopier()}
+		books: cfg.Rulebooks, newID: cfg.NewID, onEvent: cfg.OnEvent, copy: newCopier(), docs: cfg.Documents}
+	if e.docs != nil && e.docs.Blobs == nil {
+		return nil, &Error{Kind: KindInvalid, Code: "config_blobs_missing", ZH: "未配置文档存储", EN: "Config.Documents.Blobs is required"}
+	}
 	if e.cal == nil {
 		e.cal = calendar.China()
 	}
@@ -265,6 +276,9 @@ func (e *Engine) do(ctx context.Context, p *Project, expectedVersion int64, acto
 		return nil, Event{}, ConflictError(p.ID, expectedVersion, p.Version)
 	}
 	rb := e.RulebookOf(p)
+	if e.docs != nil {
+		in = fromFilesInput(p, action, in)
+	}
 	ev, derr := decide(rb, p, actor, action, in, e.clock())
 	if derr != nil {
 		e.log.DebugContext(ctx, "action refused", "project", p.ID, "action", action, "actor", actor.ID, "code", derr.Code)
@@ -404,7 +418,11 @@ func (e *Engine) Obligations(ctx context.Context, actor Actor, projectID string,
 	if err != nil {
 		return nil, err
 	}
-	return obligationsOf(e.RulebookOf(p), e.cal, p, asOf)
+	obs, err := obligationsOf(e.RulebookOf(p), e.cal, p, asOf)
+	if err == nil && e.docs != nil {
+		missingDocuments(e.RulebookOf(p), p, obs)
+	}
+	return obs, err
 }
 
 // List returns the summaries the actor may see that match q, a page at a

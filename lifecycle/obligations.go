@@ -58,6 +58,10 @@ type Obligation struct {
 	// was met (met_late), or that have passed since Due as of the date
 	// asked about (overdue); zero otherwise.
 	LateBy int `json:"late_by,omitempty"`
+	// Missing lists, for the archive of 第十五条 not yet filed by an
+	// engine that keeps electronic documents, the keys of the documents
+	// still to be filed (or whose current version failed a check).
+	Missing []string `json:"missing,omitempty"`
 }
 
 // Obligations lists the duties a project's history gives rise to and where

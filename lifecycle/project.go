@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/govit-cn/govit/change"
+	"github.com/govit-cn/govit/document"
 	"github.com/govit-cn/govit/review"
 )
 
@@ -84,6 +85,9 @@ type Project struct {
 	// when it was made.
 	Archive    *ArchivePayload `json:"archive,omitempty"`
 	ArchivedAt time.Time       `json:"archived_at,omitzero"`
+	// Documents are the electronic documents filed (file_document,
+	// withdraw_document): each slot's versions.
+	Documents document.Register `json:"documents,omitzero"`
 	// Evaluation is the comprehensive evaluation (第十七条).
 	Evaluation *EvaluatePayload `json:"evaluation,omitempty"`
 	// Findings are the findings of the latest review that returned the

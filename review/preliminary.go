@@ -18,6 +18,10 @@ type PreliminarySubmission struct {
 	// TableOfContents lists the headings of the requirement specification,
 	// one a line (see CheckOutline).
 	TableOfContents []string `json:"table_of_contents"`
+	// TableOfContentsFrom records where TableOfContents was read from
+	// when it was read from the filed specification itself rather than
+	// typed in; nil for a table of contents entered by hand.
+	TableOfContentsFrom *TOCSource `json:"table_of_contents_from,omitempty"`
 	// UsesGovCloud: the project is deployed on 政务云 (第四条).
 	UsesGovCloud bool `json:"uses_gov_cloud"`
 	// ConnectsSharingPlatform: the project connects to the
@@ -39,6 +43,16 @@ type PreliminarySubmission struct {
 	// SecurityPlan summarises the information security planning and design
 	// (信息安全规划和设计) (第六条第（四）项).
 	SecurityPlan string `json:"security_plan"`
+}
+
+// TOCSource names the file a table of contents was read from: the
+// document's slot and version, its digest, and how it was read
+// ("docx_headings", "pdf_bookmarks", "ofd_outline").
+type TOCSource struct {
+	Slot    string `json:"slot"`
+	Version int    `json:"version"`
+	Digest  string `json:"digest"`
+	Source  string `json:"source"`
 }
 
 // Verdict is a reviewer's yes or no on one question, with the reason. The

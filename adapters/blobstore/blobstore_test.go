@@ -96,3 +96,28 @@ func TestIngestIntoDir(t *testing.T) {
 	})
 	assert.Equal(t, 1, blobs)
 }
+
+// TestMirror: a blob is written to the primary and every replica; when the
+// primary loses it, it is read from a replica.
+func TestMirror(t *testing.T) {
+	primary := blobtest.Dir(t)
+	replica := blobtest.FakeS3(t)
+	m := &blobstore.Mirror{Primary: primary, Replicas: []document.BlobStore{replica}}
+	blobtest.Run(t, m)
+
+	in := &document.Ingester{Blobs: m}
+	sl, _ := document.ParseSlot("user_report")
+	png := doctest.PNG()
+	rec, err := in.Ingest(t.Context(), document.Incoming{Slot: sl, Name: "a.png", Body: bytes.NewReader(png)})
+	require.NoError(t, err)
+	n, err := replica.Stat(t.Context(), rec.Digest)
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(png)), n)
+	p := filepath.Join(primary.Root(), filepath.FromSlash(rec.Digest.Key()))
+	require.NoError(t, os.Remove(p))
+	rc, err := m.Open(t.Context(), rec.Digest)
+	require.NoError(t, err)
+	got, _ := io.ReadAll(rc)
+	rc.Close()
+	assert.Equal(t, png, got)
+}

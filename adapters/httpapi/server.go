@@ -51,6 +51,10 @@ type Config struct {
 	// IdempotencyTTL is how long a response is kept for replay under its
 	// Idempotency-Key; DefaultIdempotencyTTL when zero.
 	IdempotencyTTL time.Duration
+	// MaxDocumentBytes caps an uploaded document's request (413 above
+	// it); the engine's document.Ingester enforces its own limit on the
+	// file. Zero leaves it to the ingester.
+	MaxDocumentBytes int64
 	// IdempotencyKeys bounds the keys kept (oldest forgotten first);
 	// DefaultIdempotencyKeys when zero.
 	IdempotencyKeys int
@@ -59,18 +63,20 @@ type Config struct {
 // Server is the REST API over a lifecycle.Engine. It is an http.Handler;
 // it holds no global state, so several may run in one process.
 type Server struct {
-	engine   *lifecycle.Engine
-	auth     Authenticator
-	cal      *calendar.Calendar
-	clock    func() time.Time
-	log      *slog.Logger
-	ready    func(ctx context.Context) error
-	maxBody  int64
-	metrics  *metrics
-	idem     *idempotency
-	mux      *http.ServeMux
-	handler  http.Handler
-	patterns []string
+	engine  *lifecycle.Engine
+	auth    Authenticator
+	cal     *calendar.Calendar
+	clock   func() time.Time
+	log     *slog.Logger
+	ready   func(ctx context.Context) error
+	maxBody int64
+	// maxDocument caps a document upload's request.
+	maxDocument int64
+	metrics     *metrics
+	idem        *idempotency
+	mux         *http.ServeMux
+	handler     http.Handler
+	patterns    []string
 }
 
 // New builds a Server from cfg.
@@ -85,13 +91,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("httpapi: Config.MaxBodyBytes must not be negative")
 	}
 	s := &Server{
-		engine:  cfg.Engine,
-		auth:    cfg.Auth,
-		cal:     cfg.Calendar,
-		clock:   cfg.Clock,
-		log:     cfg.Logger,
-		ready:   cfg.Ready,
-		maxBody: cfg.MaxBodyBytes,
+		engine:      cfg.Engine,
+		auth:        cfg.Auth,
+		cal:         cfg.Calendar,
+		clock:       cfg.Clock,
+		log:         cfg.Logger,
+		ready:       cfg.Ready,
+		maxBody:     cfg.MaxBodyBytes,
+		maxDocument: cfg.MaxDocumentBytes,
 	}
 	if s.cal == nil {
 		s.cal = calendar.China()
@@ -133,7 +140,7 @@ type route struct {
 // routes is the table of endpoints; the OpenAPI document describes exactly
 // these (a test holds them to it).
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{http.MethodGet, "/openapi.json", false, s.getOpenAPI},
 		{http.MethodGet, "/healthz", false, s.getHealth},
 		{http.MethodGet, "/readyz", false, s.getReady},
@@ -150,7 +157,7 @@ func (s *Server) routes() []route {
 		{http.MethodGet, "/v1/calendar/deadline", true, s.getDeadline},
 		{http.MethodGet, "/v1/calendar/days/{date}", true, s.getDay},
 		{http.MethodGet, "/v1/rulebook", true, s.getRulebook},
-	}
+	}, s.documentRoutes()...)
 }
 
 // register adds every route to the mux, a 405 answer for the other

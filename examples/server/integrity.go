@@ -108,7 +108,12 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var headFiles multiFlag
 	fl.Var(&headFiles, "head", "a signed head kept from /integrity/head, to check against the database (repeatable)")
 	asJSON := fl.Bool("json", false, "print the findings as JSON")
+	docFlags := addDocumentFlags(fl)
 	if err := parseFlags(fl, args); err != nil {
+		return err
+	}
+	documents, err := docFlags.open(*dsn)
+	if err != nil {
 		return err
 	}
 	_, keys := defaultPaths(*dsn, *tokensPath, *keysPath)
@@ -159,8 +164,15 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "checked %d projects, %d events, %d kept heads: %d broken projects, %d heads not matching\n",
 			v.Projects, v.Events, len(heads), len(v.broken()), len(v.Findings)-countProjects(v.Findings))
 	}
+	fix, err := verifyDocuments(ctx, store, documents, stdout, *asJSON)
+	if err != nil {
+		return err
+	}
 	if len(v.Findings) > 0 {
 		return fmt.Errorf("integrity broken: %s", strings.Join(append(v.broken(), headNames(v.Findings)...), ", "))
+	}
+	if !fix.OK() {
+		return fmt.Errorf("fixity broken: %d documents changed or missing", len(fix.Problems))
 	}
 	return nil
 }

@@ -146,7 +146,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	verifyEvery := fl.Duration("verify-every", time.Hour, "how often the server verifies every chain and projection in the background (0: never)")
 	webhookHosts := fl.String("webhook-hosts", "", "comma-separated hosts webhooks may be registered for and sent to (none by default)")
 	webhookDispatch := fl.Bool("webhook-dispatch", true, "send webhook deliveries from this instance")
+	docFlags := addDocumentFlags(fl)
 	if err := parseFlags(fl, args); err != nil {
+		return err
+	}
+	documents, err := docFlags.open(*dsn)
+	if err != nil {
 		return err
 	}
 	var level slog.Level
@@ -196,7 +201,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cal := calendar.China()
-	engine, err := lifecycle.New(lifecycle.Config{Store: store, Calendar: cal, Logger: logger})
+	engine, err := lifecycle.New(lifecycle.Config{Store: store, Calendar: cal, Logger: logger, Documents: documents})
 	if err != nil {
 		return err
 	}
@@ -204,6 +209,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Engine: engine, Auth: auth, Calendar: cal, Logger: logger,
 		Ready:    func(ctx context.Context) error { return store.DB().PingContext(ctx) },
 		Registry: registry,
+		// The multipart framing aside, a document's own limit is the
+		// ingester's (413 either way).
+		MaxDocumentBytes: documents.MaxSize,
 	})
 	if err != nil {
 		return err

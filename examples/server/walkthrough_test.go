@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path"
@@ -20,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/govit-cn/govit/calendar"
+	"github.com/govit-cn/govit/document/doctest"
 )
 
 // The markers of the README's walkthrough section.
@@ -355,6 +358,7 @@ func (w *walker) curl(c command, args []string) {
 	method, url, data := "", "", ""
 	hasData := false
 	header := http.Header{}
+	var form [][2]string // -F name=value, name=@file
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		next := func() string {
@@ -373,6 +377,10 @@ func (w *walker) curl(c command, args []string) {
 			require.False(t, hasData, "line %d: one body per command", c.line)
 			data, hasData = next(), true
 			require.False(t, strings.HasPrefix(data, "@") && a != "--data-raw", "line %d: bodies from files are not supported", c.line)
+		case a == "-F" || a == "--form":
+			k, v, ok := strings.Cut(next(), "=")
+			require.True(t, ok, "line %d: -F needs name=value", c.line)
+			form = append(form, [2]string{k, v})
 		case a == "--silent" || a == "--include" || a == "--show-error":
 		case regexp.MustCompile(`^-[siS]+$`).MatchString(a):
 		case strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://"):
@@ -386,7 +394,7 @@ func (w *walker) curl(c command, args []string) {
 	url = w.base + strings.TrimPrefix(url, readmeBase)
 	if method == "" {
 		method = http.MethodGet
-		if hasData {
+		if hasData || len(form) > 0 { // as curl -d and -F do
 			method = http.MethodPost
 		}
 	}
@@ -396,6 +404,12 @@ func (w *walker) curl(c command, args []string) {
 	var body io.Reader
 	if hasData {
 		body = strings.NewReader(data)
+	}
+	if len(form) > 0 {
+		require.False(t, hasData, "line %d: -d and -F together", c.line)
+		b, ct := formBody(t, form)
+		body = bytes.NewReader(b)
+		header.Set("Content-Type", ct)
 	}
 	req, err := http.NewRequest(method, url, body)
 	require.NoError(t, err)
@@ -423,9 +437,28 @@ func (w *walker) curl(c command, args []string) {
 	if tag := resp.Header.Get("ETag"); tag != "" {
 		w.etag = tag
 	}
-	if loc := resp.Header.Get("Location"); loc != "" {
-		w.env["ID"] = path.Base(loc)
+	if loc := resp.Header.Get("Location"); loc != "" && strings.TrimPrefix(url, w.base) == "/v1/projects" {
+		w.env["ID"] = path.Base(loc) // a declaration names the new project
 	}
+}
+
+// formBody is the multipart body curl -F sends. A file (name=@path)
+// stands for the reader's own document: the walkthrough's runner makes a
+// small PDF in its place.
+func formBody(t testing.TB, form [][2]string) ([]byte, string) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, f := range form {
+		if file, ok := strings.CutPrefix(f[1], "@"); ok {
+			w, err := mw.CreateFormFile(f[0], path.Base(file))
+			require.NoError(t, err)
+			w.Write(doctest.PDF([]doctest.Heading{{Level: 1, Title: path.Base(file)}}, 0))
+			continue
+		}
+		require.NoError(t, mw.WriteField(f[0], f[1]))
+	}
+	require.NoError(t, mw.Close())
+	return buf.Bytes(), mw.FormDataContentType()
 }
 
 func TestParseShell(t *testing.T) {

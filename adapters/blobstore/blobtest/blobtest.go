@@ -37,6 +37,20 @@ func Dir(t testing.TB) *blobstore.Dir {
 // store on a fresh bucket of it.
 func FakeS3(t testing.TB) *blobstore.S3 {
 	t.Helper()
+	s, _ := FakeS3Client(t)
+	return s
+}
+
+// Bucket and Prefix are where FakeS3 keeps blobs.
+const (
+	Bucket = "govit"
+	Prefix = "blobs/"
+)
+
+// FakeS3Client is FakeS3 with the client of the fake server, for tests
+// that reach behind the store (to damage a blob).
+func FakeS3Client(t testing.TB) (*blobstore.S3, *minio.Client) {
+	t.Helper()
 	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
 	t.Cleanup(srv.Close)
 	u, err := url.Parse(srv.URL)
@@ -48,10 +62,10 @@ func FakeS3(t testing.TB) *blobstore.S3 {
 		BucketLookup: minio.BucketLookupPath,
 	})
 	require.NoError(t, err)
-	require.NoError(t, client.MakeBucket(t.Context(), "govit", minio.MakeBucketOptions{Region: "us-east-1"}))
-	s, err := blobstore.NewS3(client, "govit", "blobs/")
+	require.NoError(t, client.MakeBucket(t.Context(), Bucket, minio.MakeBucketOptions{Region: "us-east-1"}))
+	s, err := blobstore.NewS3(client, Bucket, Prefix)
 	require.NoError(t, err)
-	return s
+	return s, client
 }
 
 // Digest is the SHA-256 digest of b.

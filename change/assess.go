@@ -10,16 +10,6 @@ import (
 	"github.com/govit-cn/govit/review"
 )
 
-// Roles that approve a change (第十一条, 第三条).
-const (
-	// RoleBDB is 区大数据发展局, the Big Data Bureau: every change goes to
-	// it in writing.
-	RoleBDB = "bdb"
-	// RoleDRC is 区发展改革委, the Development and Reform Commission: a
-	// change of a fixed-asset project goes to it as well.
-	RoleDRC = "drc"
-)
-
 // Kind is the procedure a change takes under 第十一条.
 type Kind string
 
@@ -109,8 +99,8 @@ type Decision struct {
 	Kind Kind `json:"kind"`
 	// Article is ArticleMinor or ArticleMajor.
 	Article string `json:"article"`
-	// Approvers are the roles the written change goes to: RoleBDB, and
-	// RoleDRC for a fixed-asset project (第十一条). For a major change
+	// Approvers are the roles the written change goes to: review.RoleBDB,
+	// and review.RoleDRC for a fixed-asset project (第十一条). For a major change
 	// their approval does not suffice: the plan is re-declared and passes
 	// the whole declaration path again.
 	Approvers []string `json:"approvers"`
@@ -276,9 +266,9 @@ func Assess(p Policy, b Basis, r Request) (Decision, error) {
 	}
 	d.Threshold = investment.Mul(p.ThresholdPercent).Shift(-2)
 	d.SharePercent = d.Measured.Mul(hundred).DivRound(investment, 2)
-	d.Approvers = []string{RoleBDB}
+	d.Approvers = []string{string(review.RoleBDB)}
 	if b.FixedAsset {
-		d.Approvers = append(d.Approvers, RoleDRC)
+		d.Approvers = append(d.Approvers, string(review.RoleDRC))
 	}
 	d.ZH, d.EN = explain(p, d)
 	return d, nil

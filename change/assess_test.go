@@ -185,7 +185,7 @@ func TestAssessThreshold(t *testing.T) {
 			assert.True(t, d.Involved.Equal(dec(tc.involved)), "involved %s, want %s", d.Involved, tc.involved)
 			assert.True(t, d.Threshold.Equal(dec(tc.threshold)), "threshold %s, want %s", d.Threshold, tc.threshold)
 			assert.True(t, d.Investment.Equal(tc.base.Total()))
-			assert.Equal(t, []string{RoleBDB}, d.Approvers)
+			assert.Equal(t, []string{"bdb"}, d.Approvers)
 		})
 	}
 }
@@ -332,10 +332,10 @@ func TestAssessApprovers(t *testing.T) {
 		drcZH  bool
 		policy Policy
 	}{
-		{"第十一条第（一）项/bdb approves the change explanation", false, minor, []string{RoleBDB}, Minor, false, Yubei2019()},
-		{"第十一条第（一）项/fixed-asset project also needs drc", true, minor, []string{RoleBDB, RoleDRC}, Minor, true, Yubei2019()},
-		{"第十一条第（二）项/written report to bdb", false, major, []string{RoleBDB}, Major, false, Yubei2019()},
-		{"第十一条第（二）项/fixed-asset project reports to drc too", true, major, []string{RoleBDB, RoleDRC}, Major, true, Yubei2019()},
+		{"第十一条第（一）项/bdb approves the change explanation", false, minor, []string{"bdb"}, Minor, false, Yubei2019()},
+		{"第十一条第（一）项/fixed-asset project also needs drc", true, minor, []string{"bdb", "drc"}, Minor, true, Yubei2019()},
+		{"第十一条第（二）项/written report to bdb", false, major, []string{"bdb"}, Major, false, Yubei2019()},
+		{"第十一条第（二）项/fixed-asset project reports to drc too", true, major, []string{"bdb", "drc"}, Major, true, Yubei2019()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := approved(district("100"))

@@ -283,9 +283,9 @@ func checkAgainstReference(atThreshold bool) func(*rapid.T) {
 		assert.True(t, d.Involved.Cmp(d.Net.Total().Abs()) >= 0)
 		assert.True(t, d.Net.Equal(d.Increase.Sub(d.Decrease)))
 
-		wantApprovers := []string{RoleBDB}
+		wantApprovers := []string{"bdb"}
 		if b.FixedAsset {
-			wantApprovers = append(wantApprovers, RoleDRC)
+			wantApprovers = append(wantApprovers, "drc")
 		}
 		assert.Equal(t, wantApprovers, d.Approvers)
 	}

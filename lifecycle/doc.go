@@ -130,6 +130,10 @@
 //     each kind that has it, with their guards and article;
 //  3. doc.go: the line in the list above, and the rule served.
 //
+// An action of 运维类 whose payload names the budget year it concerns (or a
+// contract) gives its payload type a route method (omyears.go), and, when
+// its default year is not the latest, a case in yearCandidates.
+//
 // The engine, Permitted, Replay, DefaultRoles and the diagram
 // (DIAGRAM.md, go test ./lifecycle -update) follow from these. The tests
 // that must grow with it: a guard's refusal (guards_test.go) and the path

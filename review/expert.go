@@ -54,36 +54,14 @@ func (a Aspect) EN() string {
 	return string(a)
 }
 
-// The organisers of the expert review (第七条: 区大数据发展局会同区财政局、
-// 区发展改革委), by the role names of the library.
-const (
-	RoleBDB     = "bdb"     // 区大数据发展局
-	RoleFinance = "finance" // 区财政局
-	RoleDRC     = "drc"     // 区发展改革委
-	RoleCAC     = "cac"     // 区委网信办
-	RoleAudit   = "audit"   // 区审计局
-)
-
 // ExpertOrganisers lists the bureaus that must organise an expert review
-// together (第七条).
-func ExpertOrganisers() []string { return []string{RoleBDB, RoleFinance, RoleDRC} }
+// together (第七条: 区大数据发展局会同区财政局、区发展改革委), by role name.
+func ExpertOrganisers() []string {
+	return []string{string(RoleBDB), string(RoleFinance), string(RoleDRC)}
+}
 
 // bureauZH names a bureau role in Chinese.
-func bureauZH(role string) string {
-	switch role {
-	case RoleBDB:
-		return "区大数据发展局"
-	case RoleFinance:
-		return "区财政局"
-	case RoleDRC:
-		return "区发展改革委"
-	case RoleCAC:
-		return "区委网信办"
-	case RoleAudit:
-		return "区审计局"
-	}
-	return role
-}
+func bureauZH(role string) string { return Role(role).ZH() }
 
 // Panelist is an expert who takes part in a review, an acceptance or an
 // evaluation (第五条, 第七条 相关领域信息化专家, 第十四条, 第十七条).

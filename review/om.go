@@ -204,7 +204,7 @@ func OMEvaluate(e OMEvaluation) OMResult {
 			EN: fmt.Sprintf("budget_year must be %d or later, not %d", MinBudgetYear, e.BudgetYear),
 		})
 	}
-	if !slices.Contains(e.Organisers, RoleBDB) {
+	if !slices.Contains(e.Organisers, string(RoleBDB)) {
 		fs = append(fs, Finding{
 			Code: "om_organiser_missing", Article: art, Field: "organisers",
 			ZH: "运维类项目综合评价应由区大数据发展局会同有关部门组织",

@@ -33,20 +33,21 @@ func (g *signal) fire() {
 }
 
 // portfolioWrite is the store's own write joined to every append, first:
-// the statistics' figures, the events' feed positions and the webhook
-// deliveries of the outbox. The feed head's row lock is taken after the
-// figures, so that appends wait for each other only from there to their
-// commit: that is what makes the positions consecutive and in commit
-// order (on PostgreSQL, where appends commit in parallel; SQLite's writer
-// commits one batch at a time anyway).
+// the events' feed positions, the statistics' figures and their running
+// totals, and the webhook deliveries of the outbox. It begins by taking
+// the feed head's row lock, which appends then hold to their commit: that
+// is what makes the positions consecutive and in commit order on
+// PostgreSQL, where appends otherwise commit in parallel, and what keeps
+// the totals' updates from crossing (SQLite's writer commits one batch at
+// a time anyway).
 func (s *Store) portfolioWrite(ctx context.Context, tx Tx, _ Dialect, req *lifecycle.AppendRequest, stored []lifecycle.Event) error {
+	var last int64
+	if err := tx.QueryRowContext(ctx, `UPDATE feed_head SET pos = pos + $1 RETURNING pos`, len(stored)).Scan(&last); err != nil {
+		return err
+	}
 	sum := req.Summary
 	sum.ProjectID = stored[0].ProjectID
 	if err := s.writeFigures(ctx, tx, sum); err != nil {
-		return err
-	}
-	var last int64
-	if err := tx.QueryRowContext(ctx, `UPDATE feed_head SET pos = pos + $1 RETURNING pos`, len(stored)).Scan(&last); err != nil {
 		return err
 	}
 	first := last - int64(len(stored)) + 1

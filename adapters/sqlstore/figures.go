@@ -54,16 +54,28 @@ const sqlFigures = `INSERT INTO project_figures (project_id, unit, kind, state, 
 	  fine = excluded.fine, fine_amounts = excluded.fine_amounts,
 	  declared_at = excluded.declared_at, approved_at = excluded.approved_at`
 
-// writeFigures replaces the project's row of the statistics' figures, in
-// the append's transaction.
+// writeFigures replaces the project's row of the statistics' figures and
+// moves it in the running totals (see bump), in the append's transaction.
 func (s *Store) writeFigures(ctx context.Context, tx Tx, sum lifecycle.Summary) error {
+	old, found, err := readFigureRow(ctx, tx, sum.ProjectID)
+	if err != nil {
+		return err
+	}
+	if found {
+		if err := bump(ctx, tx, old, -1); err != nil {
+			return err
+		}
+	}
 	req, ok1 := budgetFen(sum.Requested)
 	app, ok2 := budgetFen(sum.Approved)
+	now := figureRow{unit: sum.Unit, kind: sum.Kind, year: int64(sum.BudgetYear), state: string(sum.State), nextDuty: sum.NextDuty}
 	amounts := make([]any, 8)
 	fine, fineAmounts := 0, any(nil)
 	if ok1 && ok2 {
 		for i := range 4 {
 			amounts[i], amounts[4+i] = req[i], app[i]
+			now.fen[i] = sql.NullInt64{Int64: req[i], Valid: true}
+			now.fen[4+i] = sql.NullInt64{Int64: app[i], Valid: true}
 		}
 	} else {
 		b, err := json.Marshal([2]review.Budget{sum.Requested, sum.Approved})
@@ -75,20 +87,28 @@ func (s *Store) writeFigures(ctx context.Context, tx Tx, sum lifecycle.Summary) 
 	var days any
 	if !sum.ApprovedAt.IsZero() && sum.ApprovalWorkdays >= 0 {
 		days = sum.ApprovalWorkdays
+		now.days = sql.NullInt64{Int64: int64(sum.ApprovalWorkdays), Valid: true}
 	}
-	_, err := tx.ExecContext(ctx, sqlFigures, sum.ProjectID, sum.Unit, sum.Kind, string(sum.State), sum.BudgetYear,
+	now.nextDue = s.timeArg(lifecycle.StoreTime(sum.NextDue))
+	_, err = tx.ExecContext(ctx, sqlFigures, sum.ProjectID, sum.Unit, sum.Kind, string(sum.State), sum.BudgetYear,
 		amounts[0], amounts[1], amounts[2], amounts[3], amounts[4], amounts[5], amounts[6], amounts[7],
-		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, days, fine, fineAmounts,
+		now.nextDue, sum.NextDuty, days, fine, fineAmounts,
 		s.timeArg(lifecycle.StoreTime(sum.DeclaredAt)), s.timeArg(lifecycle.StoreTime(sum.ApprovedAt)))
-	return err
+	if err != nil {
+		return err
+	}
+	return bump(ctx, tx, now, 1)
 }
 
 var _ lifecycle.StatsStore = (*Store)(nil)
 
-// Stats implements lifecycle.StatsStore with three aggregate queries over
-// the figures (by state, by duty and unit, and the approval times), each
-// filtered by the indexed unit, kind and budget year. Sums are of whole
-// fen: exact in both databases.
+// Stats implements lifecycle.StatsStore with aggregate queries over the
+// running totals (by state, by duty and due date, by approval time), whose
+// keys lead with unit, kind and budget year, plus one over the indexed few
+// projects whose amounts are finer than a fen. Sums are of whole fen:
+// exact in both databases. Its cost does not grow with the number of
+// projects, only with the number of units, states, due dates and approval
+// times.
 func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.StatsAggregate, error) {
 	agg := lifecycle.StatsAggregate{ApprovalWorkdays: map[int]int{}}
 	if !storable(q.Unit) || !storable(q.Kind) {
@@ -124,10 +144,10 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 	}
 	defer done()
 
-	rows, err := tx.QueryContext(ctx, `SELECT state, COUNT(*),
+	rows, err := tx.QueryContext(ctx, `SELECT state, SUM(projects),
 		  SUM(requested_central_fen), SUM(requested_municipal_fen), SUM(requested_district_fen), SUM(requested_self_funded_fen),
 		  SUM(approved_central_fen), SUM(approved_municipal_fen), SUM(approved_district_fen), SUM(approved_self_funded_fen)
-		FROM project_figures`+filter()+` GROUP BY state`, args...)
+		FROM figure_totals`+filter()+` GROUP BY state`, args...)
 	if err != nil {
 		return agg, s.fail(ctx, "stats", err)
 	}
@@ -162,19 +182,25 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 		return agg, s.fail(ctx, "stats", err)
 	}
 
-	// The few projects with amounts finer than a fen, added exactly.
-	rows, err = tx.QueryContext(ctx, `SELECT state, fine_amounts FROM project_figures`+filter("fine <> 0"), args...)
+	// The few projects with amounts finer than a fen, added exactly. They
+	// are found by their partial index and filtered here: a filter in SQL
+	// would lead SQLite to the unit's index and through all its projects.
+	rows, err = tx.QueryContext(ctx, `SELECT state, unit, kind, budget_year, fine_amounts FROM project_figures WHERE fine <> 0`)
 	if err != nil {
 		return agg, s.fail(ctx, "stats", err)
 	}
 	for rows.Next() {
 		var (
-			state, text string
-			b           [2]review.Budget
+			state, unit, kind, text string
+			year                    int
+			b                       [2]review.Budget
 		)
-		if err := rows.Scan(&state, &text); err != nil {
+		if err := rows.Scan(&state, &unit, &kind, &year, &text); err != nil {
 			rows.Close()
 			return agg, s.fail(ctx, "stats", err)
+		}
+		if (q.Unit != "" && unit != q.Unit) || (q.Kind != "" && kind != q.Kind) || (q.BudgetYear != 0 && year != q.BudgetYear) {
+			continue
 		}
 		if err := json.Unmarshal([]byte(text), &b); err != nil {
 			rows.Close()
@@ -187,9 +213,9 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 	}
 
 	cut := len(args) + 1
-	rows, err = tx.QueryContext(ctx, `SELECT next_duty, unit, COUNT(*),
-		  SUM(CASE WHEN next_due < $`+strconv.Itoa(cut)+` THEN 1 ELSE 0 END)
-		FROM project_figures`+filter("next_duty <> ''")+` GROUP BY next_duty, unit`,
+	rows, err = tx.QueryContext(ctx, `SELECT duty, unit, SUM(projects),
+		  SUM(CASE WHEN next_due < $`+strconv.Itoa(cut)+` THEN projects ELSE 0 END)
+		FROM duty_totals`+filter()+` GROUP BY duty, unit HAVING SUM(projects) > 0`,
 		append(args, s.timeArg(lifecycle.StoreTime(q.OverdueBefore)))...)
 	if err != nil {
 		return agg, s.fail(ctx, "stats", err)
@@ -206,8 +232,8 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 		return agg, s.fail(ctx, "stats", err)
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT approval_workdays, COUNT(*)
-		FROM project_figures`+filter("approval_workdays IS NOT NULL")+` GROUP BY approval_workdays`, args...)
+	rows, err = tx.QueryContext(ctx, `SELECT workdays, SUM(projects)
+		FROM approval_totals`+filter()+` GROUP BY workdays HAVING SUM(projects) > 0`, args...)
 	if err != nil {
 		return agg, s.fail(ctx, "stats", err)
 	}

@@ -25,6 +25,13 @@ func TestStatsEqualFoldOfEvents(t *testing.T) {
 			require.NoError(t, err)
 			ids := storetest.Portfolio(t, e, c, 60, 7)
 			storetest.CheckStats(t, e, calendar.China(), c, ids)
+
+			// The running totals, kept event by event, are what a
+			// recomputation from the figures gives.
+			kept := totals(t, s)
+			require.NotEmpty(t, kept)
+			require.NoError(t, s.RebuildTotals(t.Context()))
+			assert.Equal(t, totals(t, s), kept)
 		})
 	}
 }
@@ -64,4 +71,36 @@ func TestStatsAddsAmountsFinerThanAFen(t *testing.T) {
 			assert.NotEmpty(t, agg.States)
 		})
 	}
+}
+
+// totals reads the running totals, rows with projects left out, as text.
+func totals(t *testing.T, s *Store) []string {
+	t.Helper()
+	var out []string
+	for _, q := range []string{
+		`SELECT unit, kind, budget_year, state, projects, requested_central_fen, requested_municipal_fen,
+		   requested_district_fen, requested_self_funded_fen, approved_central_fen, approved_municipal_fen,
+		   approved_district_fen, approved_self_funded_fen FROM figure_totals WHERE projects <> 0
+		 ORDER BY unit, kind, budget_year, state`,
+		`SELECT unit, kind, budget_year, duty, next_due, projects FROM duty_totals WHERE projects <> 0
+		 ORDER BY unit, kind, budget_year, duty, next_due`,
+		`SELECT unit, kind, budget_year, workdays, projects FROM approval_totals WHERE projects <> 0
+		 ORDER BY unit, kind, budget_year, workdays`,
+	} {
+		rows, err := s.DB().QueryContext(t.Context(), q)
+		require.NoError(t, err)
+		cols, err := rows.Columns()
+		require.NoError(t, err)
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			require.NoError(t, rows.Scan(ptrs...))
+			out = append(out, fmt.Sprint(vals...))
+		}
+		require.NoError(t, rows.Close())
+	}
+	return out
 }

@@ -1,9 +1,8 @@
 // Command embed shows how an OA (office automation) system embeds govit
 // in-process, without the HTTP server: it builds a lifecycle.Engine over a
-// store (here the in-memory one; adapters/sqlstore for SQLite or
-// PostgreSQL), takes actions as its users click, and turns what the engine
-// reports after each event into the users' to-do lists through the
-// OnEvent hook:
+// store (here SQLite, in a temporary directory; PostgreSQL works the same),
+// takes actions as its users click, and follows the store's event feed
+// (Engine.Feed) to turn each event into the users' to-do lists:
 //
 //   - for each user, the actions the user may take on the project now
 //     (Engine.Permitted), e.g. 区大数据发展局's preliminary review of a new
@@ -11,6 +10,13 @@
 //   - for the unit, each duty with a deadline in working days
 //     (Engine.Obligations), e.g. filing a signed contract within 7 working
 //     days (第十二条).
+//
+// The feed, unlike the OnEvent hook, is durable: every committed event has
+// a place in it, and the OA keeps the cursor of the last event it handled
+// in its own database, so that after a crash or a restart it resumes where
+// it stopped and misses nothing (an event handled twice is harmless here:
+// the to-do list is rebuilt). The same feed is served over HTTP as
+// GET /v1/events?after=CURSOR&wait=30s.
 //
 // It runs one 建设类 project from its declaration to the filing of its
 // contract on a fixed clock, printing each event and the to-do lists.
@@ -24,11 +30,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/govit-cn/govit/adapters/sqlstore"
 	"github.com/govit-cn/govit/calendar"
 	"github.com/govit-cn/govit/lifecycle"
 	"github.com/govit-cn/govit/review"
@@ -116,72 +124,141 @@ func nextSteps() map[lifecycle.Action]string {
 	}
 }
 
+// oa is the OA system's side of the integration: its to-do lists and the
+// feed cursor it keeps with them.
+type oa struct {
+	engine *lifecycle.Engine
+	// account is the OA's service account: a bureau sees every project.
+	account lifecycle.Actor
+	users   []user
+	box     *inbox
+	clock   func() time.Time
+	out     io.Writer
+	// cursor is the last event handled; a real OA stores it in its own
+	// database in the transaction that stores the to-do items.
+	cursor string
+}
+
+// follow reads the feed from the saved cursor, waiting up to 30 seconds at
+// a time for new events, and handles each in order, reporting each
+// handled event on done, until ctx ends.
+func (o *oa) follow(ctx context.Context, done chan<- error) {
+	for {
+		page, err := o.engine.Feed(ctx, o.account, o.cursor, 100, 30*time.Second)
+		if err != nil {
+			if ctx.Err() == nil {
+				done <- err
+			}
+			return
+		}
+		for _, e := range page.Events {
+			err := o.handle(ctx, e.Event)
+			o.cursor = e.Cursor
+			done <- err
+		}
+		if len(page.Events) == 0 {
+			o.cursor = page.Next
+		}
+	}
+}
+
+// handle rebuilds the to-do items of the event's project.
+func (o *oa) handle(ctx context.Context, e lifecycle.Event) error {
+	p, err := o.engine.Get(ctx, o.account, e.ProjectID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(o.out, "%s %s：%s → %s（v%d）\n", e.At.In(calendar.Beijing).Format("01-02 15:04"), e.Actor.ID, e.Action, p.State, e.Version)
+	var items []todo
+	steps := nextSteps()
+	for _, u := range o.users {
+		acts, err := o.engine.Permitted(ctx, u.actor, p.ID)
+		if err != nil {
+			continue // a user who may not see the project gets nothing
+		}
+		for _, a := range acts {
+			label, ok := steps[a]
+			if a == lifecycle.ActSignContract && p.State == lifecycle.StateProcuring {
+				label, ok = "签订合同", true
+			}
+			if ok {
+				items = append(items, todo{user: u.name, project: p.Name, text: label})
+			}
+		}
+	}
+	obs, err := o.engine.Obligations(ctx, o.account, p.ID, o.clock())
+	if err != nil {
+		return err
+	}
+	for _, ob := range obs {
+		if ob.Status == lifecycle.ObligationPending || ob.Status == lifecycle.ObligationOverdue {
+			items = append(items, todo{user: o.users[0].name, project: p.Name, text: ob.ZH + "（" + ob.Article + "）", due: ob.Due})
+		}
+	}
+	o.box.replace(p.ID, items)
+	if len(o.box.all()) == 0 {
+		fmt.Fprintln(o.out, "    （无待办）")
+	}
+	for _, t := range o.box.all() {
+		line := fmt.Sprintf("    待办 %s：%s「%s」", t.user, t.text, t.project)
+		if !t.due.IsZero() {
+			line += "，截止 " + t.due.Format(time.DateOnly)
+		}
+		fmt.Fprintln(o.out, line)
+	}
+	return nil
+}
+
 func run(ctx context.Context, out io.Writer) error {
 	now := time.Date(2026, time.March, 2, 9, 30, 0, 0, calendar.Beijing)
 	clock := func() time.Time { return now }
 	users := oaUsers()
-	box := &inbox{items: map[string][]todo{}}
-	var engine *lifecycle.Engine
-	var hookErr error
 
-	// The hook: after each event, rebuild the project's to-do items.
-	onEvent := func(ctx context.Context, e lifecycle.Event, s lifecycle.Summary) {
-		fmt.Fprintf(out, "%s %s：%s → %s（v%d）\n", e.At.In(calendar.Beijing).Format("01-02 15:04"), e.Actor.ID, e.Action, s.State, s.Version)
-		var items []todo
-		steps := nextSteps()
-		for _, u := range users {
-			acts, err := engine.Permitted(ctx, u.actor, s.ProjectID)
-			if err != nil {
-				continue // a user who may not see the project gets nothing
-			}
-			for _, a := range acts {
-				label, ok := steps[a]
-				if a == lifecycle.ActSignContract && s.State == lifecycle.StateProcuring {
-					label, ok = "签订合同", true
-				}
-				if ok {
-					items = append(items, todo{user: u.name, project: s.Name, text: label})
-				}
-			}
-		}
-		obs, err := engine.Obligations(ctx, users[1].actor, s.ProjectID, clock())
-		if err != nil {
-			hookErr = err
-			return
-		}
-		for _, o := range obs {
-			if o.Status == lifecycle.ObligationPending || o.Status == lifecycle.ObligationOverdue {
-				items = append(items, todo{user: users[0].name, project: s.Name, text: o.ZH + "（" + o.Article + "）", due: o.Due})
-			}
-		}
-		box.replace(s.ProjectID, items)
-		if len(box.all()) == 0 {
-			fmt.Fprintln(out, "    （无待办）")
-		}
-		for _, t := range box.all() {
-			line := fmt.Sprintf("    待办 %s：%s「%s」", t.user, t.text, t.project)
-			if !t.due.IsZero() {
-				line += "，截止 " + t.due.Format(time.DateOnly)
-			}
-			fmt.Fprintln(out, line)
-		}
+	dir, err := os.MkdirTemp("", "govit-embed-")
+	if err != nil {
+		return err
 	}
-
+	defer os.RemoveAll(dir)
+	store, err := sqlstore.Open(ctx, filepath.Join(dir, "govit.db"))
+	if err != nil {
+		return err
+	}
+	defer store.Close()
 	seq := 0
-	var err error
-	engine, err = lifecycle.New(lifecycle.Config{
-		Store:   lifecycle.NewMemoryStore(),
-		Clock:   clock,
-		NewID:   func() string { seq++; return fmt.Sprintf("XM-2026-%03d", seq) },
-		OnEvent: onEvent,
+	engine, err := lifecycle.New(lifecycle.Config{
+		Store: store,
+		Clock: clock,
+		NewID: func() string { seq++; return fmt.Sprintf("XM-2026-%03d", seq) },
 	})
 	if err != nil {
 		return err
 	}
 
+	// The OA follows the feed in the background, as it would in its own
+	// process.
+	follower := &oa{engine: engine, users: users, box: &inbox{items: map[string][]todo{}}, clock: clock, out: out,
+		account: lifecycle.Actor{ID: "oa-sync", Unit: "渝北区大数据发展局", Roles: []lifecycle.Role{lifecycle.RoleBDB}}}
+	fctx, stop := context.WithCancel(ctx)
+	defer stop()
+	handled := make(chan error)
+	go follower.follow(fctx, handled)
+	// wait lets the OA handle the event of an action before the clock
+	// moves on, so that the printout follows the story.
+	wait := func() error {
+		select {
+		case err := <-handled:
+			return err
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("the OA did not see the event")
+		}
+	}
+
 	unit, bdb, finance, government := users[0].actor, users[1].actor, users[2].actor, users[4].actor
 	p, _, err := engine.Declare(ctx, unit, declaration())
 	if err != nil {
+		return err
+	}
+	if err := wait(); err != nil {
 		return err
 	}
 	steps := []struct {
@@ -209,11 +286,11 @@ func run(ctx context.Context, out io.Writer) error {
 		if p, _, err = engine.DoJSON(ctx, p.ID, p.Version, st.actor, st.action, payload); err != nil {
 			return fmt.Errorf("%s: %w", st.action, err)
 		}
-		if hookErr != nil {
-			return hookErr
+		if err := wait(); err != nil {
+			return err
 		}
 	}
-	fmt.Fprintf(out, "项目 %s「%s」：%s，待办 %d 项\n", p.ID, p.Name, p.State.ZH(), len(box.all()))
+	fmt.Fprintf(out, "项目 %s「%s」：%s，待办 %d 项\n", p.ID, p.Name, p.State.ZH(), len(follower.box.all()))
 	return nil
 }
 

@@ -46,10 +46,44 @@ CREATE TABLE project_figures (
     fine                      integer NOT NULL DEFAULT 0,
     fine_amounts              text
 );
-CREATE INDEX project_figures_unit ON project_figures (unit);
-CREATE INDEX project_figures_kind ON project_figures (kind);
-CREATE INDEX project_figures_year ON project_figures (budget_year);
 CREATE INDEX project_figures_fine ON project_figures (project_id) WHERE fine <> 0;
+
+-- Running totals of the figures, kept in the append's transaction: Stats
+-- reads a few rows per unit, kind, budget year and state (and per duty
+-- and due date, per approval time) however many projects there are.
+CREATE TABLE figure_totals (
+    unit                      text    NOT NULL,
+    kind                      text    NOT NULL,
+    budget_year               integer NOT NULL,
+    state                     text    NOT NULL,
+    projects                  bigint  NOT NULL,
+    requested_central_fen     bigint  NOT NULL,
+    requested_municipal_fen   bigint  NOT NULL,
+    requested_district_fen    bigint  NOT NULL,
+    requested_self_funded_fen bigint  NOT NULL,
+    approved_central_fen      bigint  NOT NULL,
+    approved_municipal_fen    bigint  NOT NULL,
+    approved_district_fen     bigint  NOT NULL,
+    approved_self_funded_fen  bigint  NOT NULL,
+    PRIMARY KEY (unit, kind, budget_year, state)
+);
+CREATE TABLE duty_totals (
+    unit        text        NOT NULL,
+    kind        text        NOT NULL,
+    budget_year integer     NOT NULL,
+    duty        text        NOT NULL,
+    next_due    timestamptz NOT NULL,
+    projects    bigint      NOT NULL,
+    PRIMARY KEY (unit, kind, budget_year, duty, next_due)
+);
+CREATE TABLE approval_totals (
+    unit        text    NOT NULL,
+    kind        text    NOT NULL,
+    budget_year integer NOT NULL,
+    workdays    integer NOT NULL,
+    projects    bigint  NOT NULL,
+    PRIMARY KEY (unit, kind, budget_year, workdays)
+);
 
 -- Webhooks and their deliveries: the outbox, written in the append's
 -- transaction, one row per event and webhook whose actor may see it.
@@ -85,6 +119,9 @@ CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (webhook_id, project
 -- +goose Down
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;
+DROP TABLE approval_totals;
+DROP TABLE duty_totals;
+DROP TABLE figure_totals;
 DROP TABLE project_figures;
 DROP TABLE event_feed;
 DROP TABLE feed_head;

@@ -44,10 +44,44 @@ CREATE TABLE project_figures (
     fine                      INTEGER NOT NULL DEFAULT 0,
     fine_amounts              TEXT
 ) WITHOUT ROWID;
-CREATE INDEX project_figures_unit ON project_figures (unit);
-CREATE INDEX project_figures_kind ON project_figures (kind);
-CREATE INDEX project_figures_year ON project_figures (budget_year);
 CREATE INDEX project_figures_fine ON project_figures (project_id) WHERE fine <> 0;
+
+-- Running totals of the figures, kept in the append's transaction: Stats
+-- reads a few rows per unit, kind, budget year and state (and per duty
+-- and due date, per approval time) however many projects there are.
+CREATE TABLE figure_totals (
+    unit                      TEXT    NOT NULL,
+    kind                      TEXT    NOT NULL,
+    budget_year               INTEGER NOT NULL,
+    state                     TEXT    NOT NULL,
+    projects                  INTEGER NOT NULL,
+    requested_central_fen     INTEGER NOT NULL,
+    requested_municipal_fen   INTEGER NOT NULL,
+    requested_district_fen    INTEGER NOT NULL,
+    requested_self_funded_fen INTEGER NOT NULL,
+    approved_central_fen      INTEGER NOT NULL,
+    approved_municipal_fen    INTEGER NOT NULL,
+    approved_district_fen     INTEGER NOT NULL,
+    approved_self_funded_fen  INTEGER NOT NULL,
+    PRIMARY KEY (unit, kind, budget_year, state)
+) WITHOUT ROWID;
+CREATE TABLE duty_totals (
+    unit        TEXT        NOT NULL,
+    kind        TEXT        NOT NULL,
+    budget_year INTEGER     NOT NULL,
+    duty        TEXT        NOT NULL,
+    next_due    TEXT        NOT NULL,
+    projects    INTEGER     NOT NULL,
+    PRIMARY KEY (unit, kind, budget_year, duty, next_due)
+) WITHOUT ROWID;
+CREATE TABLE approval_totals (
+    unit        TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    budget_year INTEGER NOT NULL,
+    workdays    INTEGER NOT NULL,
+    projects    INTEGER NOT NULL,
+    PRIMARY KEY (unit, kind, budget_year, workdays)
+) WITHOUT ROWID;
 
 -- Webhooks and their deliveries: the outbox, written in the append's
 -- transaction, one row per event and webhook whose actor may see it.
@@ -83,6 +117,9 @@ CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (webhook_id, project
 -- +goose Down
 DROP TABLE webhook_deliveries;
 DROP TABLE webhooks;
+DROP TABLE approval_totals;
+DROP TABLE duty_totals;
+DROP TABLE figure_totals;
 DROP TABLE project_figures;
 DROP TABLE event_feed;
 DROP TABLE feed_head;

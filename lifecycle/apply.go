@@ -107,7 +107,7 @@ func (p *Project) apply(e Event, owned bool) *Error {
 	}
 	row, ok := m.row(e.Action, s.outcome(p, rec), p.State)
 	if !ok {
-		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", p.State.ZH(), e.Action), fmt.Sprintf("%s cannot be taken from %s", e.Action, p.State))
+		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", p.State.ZH(), e.Action.ZH()), fmt.Sprintf("%s cannot be taken from %s", e.Action, p.State))
 	}
 	if msg := s.precheck(p, rec); msg != "" {
 		return badHistory(e, msg, msg)
@@ -122,7 +122,7 @@ func (p *Project) apply(e Event, owned bool) *Error {
 
 func badHistory(e Event, zh, en string) *Error {
 	return &Error{Kind: KindInvalid, Code: "history_invalid",
-		ZH: fmt.Sprintf("项目 %s 第 %d 个事件（%s）无效：%s", e.ProjectID, e.Version, e.Action, zh),
+		ZH: fmt.Sprintf("项目 %s 第 %d 个事件（%s）无效：%s", e.ProjectID, e.Version, e.Action.ZH(), zh),
 		EN: fmt.Sprintf("event %d (%s) of project %s is invalid: %s", e.Version, e.Action, e.ProjectID, en)}
 }
 

@@ -74,21 +74,9 @@ func (e *Engine) Feed(ctx context.Context, actor Actor, after string, limit int,
 		return FeedPage{}, &Error{Kind: KindUnavailable, Code: "feed_unsupported",
 			ZH: "当前存储不提供事件流", EN: "the store keeps no event feed"}
 	}
-	if limit <= 0 {
-		limit = DefaultFeedLimit
-	}
-	if limit > MaxFeedLimit {
-		return FeedPage{}, &Error{Kind: KindInvalid, Code: "invalid_limit",
-			ZH: "limit 不得超过 1000", EN: "limit must not exceed 1000"}
-	}
-	q := FeedQuery{After: after, Limit: limit}
-	if !actor.IsBureau() {
-		if !actor.Has(RoleUnit) || actor.Unit == "" {
-			// Sees nothing; the unit filter of a unit no project has.
-			q.Unit = "\x00"
-		} else {
-			q.Unit = actor.Unit
-		}
+	q, qerr := feedQuery(actor, after, limit)
+	if qerr != nil {
+		return FeedPage{}, qerr
 	}
 	wait = min(wait, MaxFeedWait)
 	var deadline <-chan time.Time
@@ -122,6 +110,29 @@ func (e *Engine) Feed(ctx context.Context, actor Actor, after string, limit int,
 		}
 		poll.Stop()
 	}
+}
+
+// feedQuery is the store's query of a feed page for the actor: a bureau
+// reads every project's events, a unit its own, an actor with no role
+// none.
+func feedQuery(actor Actor, after string, limit int) (FeedQuery, *Error) {
+	if limit <= 0 {
+		limit = DefaultFeedLimit
+	}
+	if limit > MaxFeedLimit {
+		return FeedQuery{}, &Error{Kind: KindInvalid, Code: "invalid_limit",
+			ZH: "limit 不得超过 1000", EN: "limit must not exceed 1000"}
+	}
+	q := FeedQuery{After: after, Limit: limit}
+	if !actor.IsBureau() {
+		if !actor.Has(RoleUnit) || actor.Unit == "" {
+			// Sees nothing; the unit filter of a unit no project has.
+			q.Unit = "\x00"
+		} else {
+			q.Unit = actor.Unit
+		}
+	}
+	return q, nil
 }
 
 // FeedCursor is the cursor after feed position pos of the store named

@@ -436,7 +436,7 @@ func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *E
 	p.viewInto(v, i)
 	row, ok := m.row(e.Action, s.outcome(v, rec), v.State)
 	if !ok {
-		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", v.State.ZH(), e.Action), fmt.Sprintf("%s cannot be taken from %s", e.Action, v.State))
+		return badHistory(e, fmt.Sprintf("状态“%s”下不能执行“%s”", v.State.ZH(), e.Action.ZH()), fmt.Sprintf("%s cannot be taken from %s", e.Action, v.State))
 	}
 	if msg := s.precheck(v, rec); msg != "" {
 		return badHistory(e, msg, msg)

@@ -133,9 +133,8 @@ func (e *Engine) Stats(ctx context.Context, actor Actor, q StatsQuery) (Stats, e
 // FoldStats aggregates the summaries of a store's List: the way to Stats
 // for a store without its own aggregates, walking every page.
 func FoldStats(ctx context.Context, st Store, q StatsQuery) (StatsAggregate, error) {
-	agg := StatsAggregate{ApprovalWorkdays: map[int]int{}}
-	states := map[State]*StateFigures{}
-	duties := map[[2]string]*DutyFigures{}
+	f := statsFold{agg: StatsAggregate{ApprovalWorkdays: map[int]int{}},
+		states: map[State]*StateFigures{}, duties: map[[2]string]*DutyFigures{}}
 	lq := Query{Unit: q.Unit, Kind: q.Kind, Limit: 1000}
 	for {
 		page, next, err := st.List(ctx, lq)
@@ -143,31 +142,8 @@ func FoldStats(ctx context.Context, st Store, q StatsQuery) (StatsAggregate, err
 			return StatsAggregate{}, err
 		}
 		for _, s := range page {
-			if q.BudgetYear != 0 && s.BudgetYear != q.BudgetYear {
-				continue
-			}
-			f := states[s.State]
-			if f == nil {
-				f = &StateFigures{State: s.State}
-				states[s.State] = f
-			}
-			f.Projects++
-			f.Requested = f.Requested.Add(s.Requested)
-			f.Approved = f.Approved.Add(s.Approved)
-			if s.NextDuty != "" {
-				k := [2]string{s.NextDuty, s.Unit}
-				d := duties[k]
-				if d == nil {
-					d = &DutyFigures{Duty: s.NextDuty, Unit: s.Unit}
-					duties[k] = d
-				}
-				d.Due++
-				if !s.NextDue.IsZero() && s.NextDue.Before(q.OverdueBefore) {
-					d.Overdue++
-				}
-			}
-			if !s.ApprovedAt.IsZero() && s.ApprovalWorkdays >= 0 {
-				agg.ApprovalWorkdays[s.ApprovalWorkdays]++
+			if q.BudgetYear == 0 || s.BudgetYear == q.BudgetYear {
+				f.add(s, q.OverdueBefore)
 			}
 		}
 		if next == "" {
@@ -175,13 +151,47 @@ func FoldStats(ctx context.Context, st Store, q StatsQuery) (StatsAggregate, err
 		}
 		lq.After = next
 	}
-	for _, f := range states {
-		agg.States = append(agg.States, *f)
+	for _, sf := range f.states {
+		f.agg.States = append(f.agg.States, *sf)
 	}
-	for _, d := range duties {
-		agg.Duties = append(agg.Duties, *d)
+	for _, d := range f.duties {
+		f.agg.Duties = append(f.agg.Duties, *d)
 	}
-	return agg, nil
+	return f.agg, nil
+}
+
+// statsFold is FoldStats under way.
+type statsFold struct {
+	agg    StatsAggregate
+	states map[State]*StateFigures
+	duties map[[2]string]*DutyFigures
+}
+
+// add counts one summary.
+func (f *statsFold) add(s Summary, overdueBefore time.Time) {
+	sf := f.states[s.State]
+	if sf == nil {
+		sf = &StateFigures{State: s.State}
+		f.states[s.State] = sf
+	}
+	sf.Projects++
+	sf.Requested = sf.Requested.Add(s.Requested)
+	sf.Approved = sf.Approved.Add(s.Approved)
+	if s.NextDuty != "" {
+		k := [2]string{s.NextDuty, s.Unit}
+		d := f.duties[k]
+		if d == nil {
+			d = &DutyFigures{Duty: s.NextDuty, Unit: s.Unit}
+			f.duties[k] = d
+		}
+		d.Due++
+		if !s.NextDue.IsZero() && s.NextDue.Before(overdueBefore) {
+			d.Overdue++
+		}
+	}
+	if !s.ApprovedAt.IsZero() && s.ApprovalWorkdays >= 0 {
+		f.agg.ApprovalWorkdays[s.ApprovalWorkdays]++
+	}
 }
 
 // statsOf derives the figures from a store's aggregate.

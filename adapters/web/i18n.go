@@ -161,47 +161,47 @@ func text(lang, key string) string {
 	return m[0]
 }
 
-// actionNames are the actions in the words of the measure.
-var actionNames = map[lifecycle.Action][2]string{
-	lifecycle.ActDeclare:            {"申报", "Declare"},
-	lifecycle.ActWithdraw:           {"撤回", "Withdraw"},
-	lifecycle.ActPreliminaryReview:  {"初步审核", "Preliminary review"},
-	lifecycle.ActExpertReview:       {"专家评审", "Expert review"},
-	lifecycle.ActDeliberate:         {"区政府审议", "Deliberation"},
-	lifecycle.ActBudget:             {"纳入预算", "Enter in the budget"},
-	lifecycle.ActApplyInitiation:    {"申请立项", "Apply for 立项"},
-	lifecycle.ActApproveInitiation:  {"立项审批", "Decide the 立项"},
-	lifecycle.ActStartProcurement:   {"启动采购", "Start procurement"},
-	lifecycle.ActSignContract:       {"签订合同", "Sign a contract"},
-	lifecycle.ActFileContract:       {"合同备案", "File a contract"},
-	lifecycle.ActReportIssue:        {"报告问题", "Report an issue"},
-	lifecycle.ActOrderRectification: {"责令整改", "Order rectification"},
-	lifecycle.ActSuspend:            {"暂停建设", "Suspend"},
-	lifecycle.ActResume:             {"恢复建设", "Resume"},
-	lifecycle.ActRequestChange:      {"申请变更", "Request a change"},
-	lifecycle.ActApproveChange:      {"同意变更", "Approve the change"},
-	lifecycle.ActRejectChange:       {"不同意变更", "Reject the change"},
-	lifecycle.ActApplyAcceptance:    {"申请验收", "Apply for acceptance"},
-	lifecycle.ActAccept:             {"验收", "Accept"},
-	lifecycle.ActDeliver:            {"交付使用", "Deliver"},
-	lifecycle.ActArchive:            {"归档", "Archive"},
-	lifecycle.ActEvaluate:           {"综合评价", "Evaluate"},
-	lifecycle.ActAudit:              {"审计监督", "Audit"},
-	lifecycle.ActOMEvaluation:       {"运维评价", "O&M evaluation"},
-	lifecycle.ActTerminateContract:  {"终止运维合同", "Terminate a contract"},
-	lifecycle.ActComplete:           {"运维完成", "Complete the O&M"},
+// actionEN are the actions in English; their Chinese names are the
+// engine's (Action.ZH).
+var actionEN = map[lifecycle.Action]string{
+	lifecycle.ActDeclare:            "Declare",
+	lifecycle.ActWithdraw:           "Withdraw",
+	lifecycle.ActPreliminaryReview:  "Preliminary review",
+	lifecycle.ActExpertReview:       "Expert review",
+	lifecycle.ActDeliberate:         "Deliberation",
+	lifecycle.ActBudget:             "Enter in the budget",
+	lifecycle.ActApplyInitiation:    "Apply for 立项",
+	lifecycle.ActApproveInitiation:  "Decide the 立项",
+	lifecycle.ActStartProcurement:   "Start procurement",
+	lifecycle.ActSignContract:       "Sign a contract",
+	lifecycle.ActFileContract:       "File a contract",
+	lifecycle.ActReportIssue:        "Report an issue",
+	lifecycle.ActOrderRectification: "Order rectification",
+	lifecycle.ActSuspend:            "Suspend",
+	lifecycle.ActResume:             "Resume",
+	lifecycle.ActRequestChange:      "Request a change",
+	lifecycle.ActApproveChange:      "Approve the change",
+	lifecycle.ActRejectChange:       "Reject the change",
+	lifecycle.ActApplyAcceptance:    "Apply for acceptance",
+	lifecycle.ActAccept:             "Accept",
+	lifecycle.ActDeliver:            "Deliver",
+	lifecycle.ActArchive:            "Archive",
+	lifecycle.ActEvaluate:           "Evaluate",
+	lifecycle.ActAudit:              "Audit",
+	lifecycle.ActOMEvaluation:       "O&M evaluation",
+	lifecycle.ActTerminateContract:  "Terminate a contract",
+	lifecycle.ActComplete:           "Complete the O&M",
 }
 
 // actionName names an action in the language.
 func actionName(lang string, a lifecycle.Action) string {
-	n, ok := actionNames[a]
-	if !ok {
+	if lang == langEN {
+		if n, ok := actionEN[a]; ok {
+			return n
+		}
 		return string(a)
 	}
-	if lang == langEN {
-		return n[1]
-	}
-	return n[0]
+	return a.ZH()
 }
 
 // stateEN are the states in English.

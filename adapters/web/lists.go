@@ -79,7 +79,7 @@ func (c *Console) todo(w http.ResponseWriter, r *http.Request, s *session) {
 			return
 		}
 		acts = slices.DeleteFunc(acts, func(a lifecycle.Action) bool {
-			return a == lifecycle.ActAudit || a == lifecycle.ActReportIssue || a == lifecycle.ActWithdraw
+			return !awaited(rb, review.Kind(sum.Kind), sum.State, a)
 		})
 		if len(acts) > 0 {
 			v.Work = append(v.Work, workItem{Summary: sum, Actions: acts})

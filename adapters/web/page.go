@@ -170,19 +170,41 @@ func dutyName(p *page, duty string) string {
 	return duty
 }
 
-// permittedStates lists, for an actor, the states in which some action of
-// the actor's roles moves a project on: the to-do list looks there. Rows
-// that leave the state as it is (an audit, a report) are things one may
-// do at any time, not work waiting, and are left out.
+// discretionary are the actions a party may take whenever it sees fit:
+// supervision (第十三条), audits (第十六条), a change (第十一条), a
+// withdrawal, or a contract terminated. They are not work waiting on
+// anyone, so the to-do list leaves them out.
+var discretionary = map[lifecycle.Action]bool{
+	lifecycle.ActReportIssue: true, lifecycle.ActOrderRectification: true, lifecycle.ActSuspend: true,
+	lifecycle.ActAudit: true, lifecycle.ActRequestChange: true, lifecycle.ActWithdraw: true,
+	lifecycle.ActTerminateContract: true,
+}
+
+// awaited reports whether action a, from state s of a project of kind k,
+// is work waiting on its party: a row of the table that moves the project
+// on (a row that leaves the state as it is, like a filing, shows as a duty
+// instead) and is not discretionary.
+func awaited(rb *lifecycle.Rulebook, k review.Kind, s lifecycle.State, a lifecycle.Action) bool {
+	if discretionary[a] {
+		return false
+	}
+	for _, row := range rb.Table(k) {
+		if row.Action == a && !row.Stay && slices.Contains(row.From, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// permittedStates lists, for an actor, the states in which some awaited
+// action of the actor's roles moves a project on: the to-do list looks
+// there.
 func permittedStates(rb *lifecycle.Rulebook, actor lifecycle.Actor) []lifecycle.State {
 	seen := map[lifecycle.State]bool{}
 	var out []lifecycle.State
 	for _, kind := range []review.Kind{review.Construction, review.Operation} {
 		for _, row := range rb.Table(kind) {
-			if row.Stay || row.Action == lifecycle.ActDeclare || row.Action == lifecycle.ActWithdraw {
-				continue
-			}
-			if !slices.ContainsFunc(row.Roles, actor.Has) {
+			if row.Stay || discretionary[row.Action] || !slices.ContainsFunc(row.Roles, actor.Has) {
 				continue
 			}
 			for _, s := range row.From {
@@ -190,14 +212,6 @@ func permittedStates(rb *lifecycle.Rulebook, actor lifecycle.Actor) []lifecycle.
 					seen[s] = true
 					out = append(out, s)
 				}
-			}
-		}
-	}
-	// A returned project waits for its unit to declare again.
-	if actor.Has(lifecycle.RoleUnit) {
-		for _, s := range []lifecycle.State{lifecycle.StateReturned, lifecycle.StateRedeclarationRequired} {
-			if !seen[s] {
-				out = append(out, s)
 			}
 		}
 	}

@@ -333,3 +333,29 @@ func TestTodoPermittedWork(t *testing.T) {
 	_, body = f.signIn("tok-finance").get("/todo")
 	assert.Contains(t, body, "/projects/"+p.ID+"#act-budget")
 }
+
+// TestEveryActionHasAForm: the engine gives every action a payload type,
+// the console a form for it, and a form filled from a payload on record
+// gives that payload back.
+func TestEveryActionHasAForm(t *testing.T) {
+	for _, a := range lifecycle.Actions() {
+		typ, ok := payloadType(a)
+		require.True(t, ok, "%s", a)
+		require.NotNil(t, schemaOf(typ), "%s", a)
+		assert.NotEqual(t, string(a), actionName(langZH, a), "%s has a Chinese name", a)
+		assert.NotEqual(t, string(a), actionName(langEN, a), "%s has an English name", a)
+	}
+	_, ok := payloadType("launch_rocket")
+	assert.False(t, ok)
+	for _, s := range browserPath() {
+		typ, _ := payloadType(s.Action)
+		schema := schemaOf(typ)
+		first, errs := encode(schema, s.Values)
+		require.Empty(t, errs, "%s", s.Action)
+		again, errs := encode(schema, decode(schema, first))
+		require.Empty(t, errs, "%s", s.Action)
+		assert.JSONEq(t, string(first), string(again), "%s", s.Action)
+		_, err := lifecycle.ReadPayload(s.Action, first)
+		require.NoError(t, err, "%s: the engine reads the form's payload", s.Action)
+	}
+}

@@ -17,6 +17,11 @@ import (
 // eventsShown is how many timeline entries a project page shows at once.
 const eventsShown = 50
 
+// visitedLimit is the longest history the lifecycle diagram folds to mark
+// the states a project passed through; a longer one marks the current
+// state only, so that the page's cost does not grow with the history.
+const visitedLimit = 200
+
 type fact struct {
 	Label, Value string
 	Long         bool
@@ -101,7 +106,7 @@ func (c *Console) project(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	if done := lifecycle.Action(r.URL.Query().Get("done")); done != "" {
-		if _, known := actionNames[done]; known {
+		if _, known := payloadType(done); known {
 			v.Done = done
 		}
 	}
@@ -121,11 +126,6 @@ func (c *Console) projectView(w http.ResponseWriter, r *http.Request, s *session
 		c.fail(w, r, s, err)
 		return nil, false
 	}
-	events, err := c.engine.Events(ctx, s.actor, id)
-	if err != nil {
-		c.fail(w, r, s, err)
-		return nil, false
-	}
 	permitted, err := c.engine.Permitted(ctx, s.actor, id)
 	if err != nil {
 		c.fail(w, r, s, err)
@@ -134,7 +134,7 @@ func (c *Console) projectView(w http.ResponseWriter, r *http.Request, s *session
 	obs, obErr := c.engine.Obligations(ctx, s.actor, id, c.clock())
 	lang := langOf(r)
 	pg := &page{Lang: lang}
-	rb := c.engine.Rulebook(proj.DeclaredAt)
+	rb := c.engine.RulebookOf(proj)
 	v := &projectView{P: proj, Findings: proj.Findings}
 	v.Facts = declarationFacts(pg, proj)
 	req, appr := amounts(proj.Requested), amounts(proj.Approved)
@@ -143,15 +143,51 @@ func (c *Console) projectView(w http.ResponseWriter, r *http.Request, s *session
 	}
 	v.Budget = append(v.Budget, budgetRow{Label: pg.T("total"), Requested: req["total"], Approved: appr["total"], Total: true})
 
-	// The diagram: every state of the kind, those passed through and the
-	// current one marked, and the table's rows out of the current state.
-	visited := map[lifecycle.State]bool{}
-	fold := &lifecycle.Project{}
-	for _, e := range events {
-		if fold.Apply(e) != nil {
-			break
+	// The timeline, newest first, a page at a time: the page of events
+	// below version top.
+	offset, _ := strconv.Atoi(r.URL.Query().Get("ev"))
+	offset = max(0, min(offset, int(proj.Version)))
+	top := proj.Version - int64(offset)
+	after := max(0, top-eventsShown)
+	var events []lifecycle.Event
+	if top > 0 {
+		if proj.Version <= visitedLimit {
+			after = 0
 		}
-		visited[fold.State] = true
+		events, _, err = c.engine.EventsPage(ctx, s.actor, id, after, int(top-after))
+		if err != nil {
+			c.fail(w, r, s, err)
+			return nil, false
+		}
+	}
+	v.EventCount = int(proj.Version)
+	for i := len(events) - 1; i >= 0 && len(v.Events) < eventsShown; i-- {
+		e := events[i]
+		if e.Version > top {
+			continue
+		}
+		v.Events = append(v.Events, eventRow{Version: e.Version, At: pg.Time(e.At), Actor: e.Actor.ID, Unit: e.Actor.Unit,
+			Role: e.Role, Action: e.Action, Article: e.Article})
+	}
+	if offset+eventsShown < int(proj.Version) {
+		v.Older = "/projects/" + url.PathEscape(id) + "?ev=" + strconv.Itoa(offset+eventsShown) + "#timeline"
+	}
+	if offset > 0 {
+		v.Newer = "/projects/" + url.PathEscape(id) + "#timeline"
+	}
+
+	// The diagram: every state of the kind, the current one marked, and,
+	// for a history short enough to read whole, the states passed through;
+	// then the table's rows out of the current state.
+	visited := map[lifecycle.State]bool{}
+	if proj.Version <= visitedLimit && len(events) == int(proj.Version) {
+		fold := &lifecycle.Project{}
+		for _, e := range events {
+			if fold.Apply(e) != nil {
+				break
+			}
+			visited[fold.State] = true
+		}
 	}
 	for _, st := range lifecycle.States(proj.Kind) {
 		v.States = append(v.States, diagramState{State: st, Current: st == proj.State, Visited: visited[st]})
@@ -162,21 +198,6 @@ func (c *Console) projectView(w http.ResponseWriter, r *http.Request, s *session
 		}
 	}
 
-	// The timeline, newest first, a page at a time.
-	v.EventCount = len(events)
-	offset, _ := strconv.Atoi(r.URL.Query().Get("ev"))
-	offset = max(0, min(offset, len(events)))
-	for i := len(events) - 1 - offset; i >= 0 && i >= len(events)-offset-eventsShown; i-- {
-		e := events[i]
-		v.Events = append(v.Events, eventRow{Version: e.Version, At: pg.Time(e.At), Actor: e.Actor.ID, Unit: e.Actor.Unit,
-			Role: e.Role, Action: e.Action, Article: e.Article})
-	}
-	if offset+eventsShown < len(events) {
-		v.Older = "/projects/" + url.PathEscape(id) + "?ev=" + strconv.Itoa(offset+eventsShown) + "#timeline"
-	}
-	if offset > 0 {
-		v.Newer = "/projects/" + url.PathEscape(id) + "#timeline"
-	}
 	switch {
 	case c.verify == nil:
 		v.ChainClass, v.ChainText = "chain-none", pg.T("chain_none")
@@ -332,7 +353,7 @@ func (c *Console) act(w http.ResponseWriter, r *http.Request, s *session) {
 		return
 	}
 	lang := langOf(r)
-	rb := c.engine.Rulebook(proj.DeclaredAt)
+	rb := c.engine.RulebookOf(proj)
 	schema := schemaOf(t)
 	vals := r.PostForm
 	version, verr := strconv.ParseInt(vals.Get("version"), 10, 64)

@@ -8,75 +8,36 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/govit-cn/govit/change"
 	"github.com/govit-cn/govit/lifecycle"
 	"github.com/govit-cn/govit/review"
 )
 
-// payloadType is the Go type the engine reads each action's payload into:
+// payloadType is the Go type the engine reads an action's payload into,
+// asked of the engine itself (lifecycle.ReadPayload of an empty payload):
 // the one source of the console's forms, as of the API's payload schemas.
-// preliminary_review's submission, a json.RawMessage in
-// lifecycle.PreliminaryInput, is a review.PreliminarySubmission without its
-// declaration (see submissionType).
+// An unknown action has none.
 func payloadType(a lifecycle.Action) (reflect.Type, bool) {
-	t, ok := payloadTypes[a]
-	return t, ok
+	if t, ok := payloadTypes.Load(a); ok {
+		return t.(reflect.Type), true
+	}
+	p, err := lifecycle.ReadPayload(a, nil)
+	if err != nil || p == nil {
+		return nil, false
+	}
+	t := reflect.TypeOf(p)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	payloadTypes.Store(a, t)
+	return t, true
 }
 
-var payloadTypes = map[lifecycle.Action]reflect.Type{
-	lifecycle.ActDeclare:            reflect.TypeFor[review.Declaration](),
-	lifecycle.ActWithdraw:           reflect.TypeFor[lifecycle.WithdrawPayload](),
-	lifecycle.ActPreliminaryReview:  reflect.TypeFor[preliminaryForm](),
-	lifecycle.ActExpertReview:       reflect.TypeFor[review.ExpertPanel](),
-	lifecycle.ActDeliberate:         reflect.TypeFor[lifecycle.DeliberatePayload](),
-	lifecycle.ActBudget:             reflect.TypeFor[lifecycle.BudgetPayload](),
-	lifecycle.ActApplyInitiation:    reflect.TypeFor[lifecycle.ApplyInitiationPayload](),
-	lifecycle.ActApproveInitiation:  reflect.TypeFor[lifecycle.ApproveInitiationPayload](),
-	lifecycle.ActStartProcurement:   reflect.TypeFor[lifecycle.StartProcurementPayload](),
-	lifecycle.ActSignContract:       reflect.TypeFor[lifecycle.SignContractPayload](),
-	lifecycle.ActFileContract:       reflect.TypeFor[lifecycle.FileContractPayload](),
-	lifecycle.ActReportIssue:        reflect.TypeFor[lifecycle.ReportIssuePayload](),
-	lifecycle.ActOrderRectification: reflect.TypeFor[lifecycle.ReasonPayload](),
-	lifecycle.ActSuspend:            reflect.TypeFor[lifecycle.ReasonPayload](),
-	lifecycle.ActResume:             reflect.TypeFor[lifecycle.ReasonPayload](),
-	lifecycle.ActRequestChange:      reflect.TypeFor[change.Request](),
-	lifecycle.ActApproveChange:      reflect.TypeFor[lifecycle.OpinionPayload](),
-	lifecycle.ActRejectChange:       reflect.TypeFor[lifecycle.OpinionPayload](),
-	lifecycle.ActApplyAcceptance:    reflect.TypeFor[lifecycle.ApplyAcceptancePayload](),
-	lifecycle.ActAccept:             reflect.TypeFor[lifecycle.AcceptPayload](),
-	lifecycle.ActDeliver:            reflect.TypeFor[lifecycle.DeliverPayload](),
-	lifecycle.ActArchive:            reflect.TypeFor[lifecycle.ArchivePayload](),
-	lifecycle.ActEvaluate:           reflect.TypeFor[lifecycle.EvaluatePayload](),
-	lifecycle.ActAudit:              reflect.TypeFor[lifecycle.AuditPayload](),
-	lifecycle.ActOMEvaluation:       reflect.TypeFor[review.OMEvaluation](),
-	lifecycle.ActTerminateContract:  reflect.TypeFor[lifecycle.TerminateContractPayload](),
-	lifecycle.ActComplete:           reflect.TypeFor[lifecycle.CompletePayload](),
-}
-
-// preliminaryForm is the form of preliminary_review: the JSON of
-// lifecycle.PreliminaryReviewPayload, whose submission is filled in as
-// submissionType (the submission without its declaration).
-type preliminaryForm struct {
-	Submission json.RawMessage         `json:"submission"`
-	Judgment   review.ReviewerJudgment `json:"judgment"`
-}
-
-// submissionType stands for preliminary_review's raw submission.
-type submissionType struct {
-	TableOfContents         []string `json:"table_of_contents"`
-	UsesGovCloud            bool     `json:"uses_gov_cloud"`
-	ConnectsSharingPlatform bool     `json:"connects_sharing_platform"`
-	NewBusinessNetwork      bool     `json:"new_business_network"`
-	OpenDatasets            []string `json:"open_datasets,omitempty"`
-	OpenDataStatement       string   `json:"open_data_statement,omitempty"`
-	CryptographyPlan        string   `json:"cryptography_plan"`
-	SecurityPlan            string   `json:"security_plan"`
-}
+var payloadTypes sync.Map // lifecycle.Action → reflect.Type
 
 // derived are the payload paths the engine fills from the project, so the
 // forms leave them out (it refuses a value that disagrees).
 var derived = map[string]bool{
-	"requested": true, "facts.fixed_asset": true, "facts.phased": true,
+	"requested": true, "facts.fixed_asset": true, "facts.phased": true, "submission.declaration": true,
 }
 
 // widget is how a node is entered.
@@ -187,8 +148,6 @@ func nodeOf(t reflect.Type, key, path string) *node {
 		return n
 	}
 	switch {
-	case t == tRaw && key == "submission":
-		n.Widget, n.Children = wGroup, fieldsOf(reflect.TypeFor[submissionType](), path)
 	case t == tRaw:
 		return nil
 	case t == tDecimal || t == tDecimalP:

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -266,16 +268,21 @@ func (c *Console) renderError(w http.ResponseWriter, r *http.Request, s *session
 	c.render(w, status, "error", p)
 }
 
-// render executes a page template; a failure is logged (the status is
-// already sent).
+// render executes a page template into a buffer, so that a failure sends
+// an error page rather than half a page.
 func (c *Console) render(w http.ResponseWriter, status int, name string, p *page) {
 	t, ok := c.tmpl[name]
 	if !ok {
 		panic(fmt.Sprintf("web: no template %q", name))
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := t.ExecuteTemplate(w, "layout", p); err != nil {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		c.log.Error("web console: rendering", "template", name, "err", err)
+		http.Error(w, text(p.Lang, msgUnavailable), http.StatusInternalServerError)
+		return
 	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
 }

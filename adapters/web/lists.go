@@ -21,7 +21,7 @@ const (
 	pageSize = 50
 	// yearScan bounds the projects read for one page of a budget-year
 	// filter, which the summaries do not carry.
-	yearScan = 200
+	yearScan = 100
 )
 
 // workItem is a project awaiting the actor, with what they may do.

@@ -283,17 +283,40 @@ func TestEnglish(t *testing.T) {
 	assert.Contains(t, body, `<html lang="en">`)
 }
 
-// TestChainStatus shows the store's verification of the hash chain.
+// TestChainStatus shows the store's verification of the hash chain,
+// trusted for VerifyEvery at the same version and done again after it.
 func TestChainStatus(t *testing.T) {
 	f := newFixture(t)
+	calls := 0
+	broken := false
+	f.verify = func(context.Context, string) (bool, string, error) {
+		calls++
+		if broken {
+			return false, "project x version 1: edited", nil
+		}
+		return true, "", nil
+	}
 	p := f.declare("tok-unit", "学籍平台")
 	c := f.signIn("tok-audit")
 	_, body := c.get("/projects/" + p.ID)
 	assert.Contains(t, body, `class="chain chain-ok"`)
-	f.verify = func(context.Context, string) (bool, string, error) {
-		return false, "project x version 1: edited", nil
-	}
+	require.Equal(t, 1, calls)
+	broken = true
+	_, body = c.get("/projects/" + p.ID)
+	assert.Contains(t, body, `class="chain chain-ok"`, "within a minute at the same version")
+	assert.Equal(t, 1, calls)
+	f.clock.advance(time.Minute)
 	_, body = c.get("/projects/" + p.ID)
 	assert.Contains(t, body, `class="chain chain-broken"`)
 	assert.Contains(t, body, "version 1: edited")
+	assert.Equal(t, 2, calls)
+
+	f2 := newFixture(t, func(c *Config) { c.VerifyEvery = -1 })
+	n := 0
+	f2.verify = func(context.Context, string) (bool, string, error) { n++; return true, "", nil }
+	p2 := f2.declare("tok-unit", "学籍平台")
+	c2 := f2.signIn("tok-audit")
+	c2.get("/projects/" + p2.ID)
+	c2.get("/projects/" + p2.ID)
+	assert.Equal(t, 2, n, "every view when VerifyEvery is negative")
 }

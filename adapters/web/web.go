@@ -51,6 +51,11 @@ type Config struct {
 	// one-line detail when it breaks. Nil shows that the store offers no
 	// verification.
 	Verify func(ctx context.Context, projectID string) (ok bool, detail string, err error)
+	// VerifyEvery is how long the verification of a project's chain at a
+	// version is trusted before the page verifies it again; one minute when
+	// zero, every view when negative. Verifying reads the whole history, so
+	// a project with a long one would otherwise cost that on every view.
+	VerifyEvery time.Duration
 	// SecureCookies marks the session cookie Secure even on a plain HTTP
 	// request (behind a TLS-terminating proxy). A request over TLS always
 	// gets a Secure cookie.
@@ -69,6 +74,7 @@ type Console struct {
 	clock    func() time.Time
 	log      *slog.Logger
 	verify   func(ctx context.Context, projectID string) (bool, string, error)
+	verified *verifyCache
 	secure   bool
 	sessions *sessions
 	tmpl     map[string]*template.Template
@@ -111,6 +117,11 @@ func New(cfg Config) (*Console, error) {
 		maxAge = DefaultMaxAge
 	}
 	c.sessions = newSessions(idle, maxAge, c.clock)
+	every := cfg.VerifyEvery
+	if every == 0 {
+		every = time.Minute
+	}
+	c.verified = &verifyCache{every: every, byID: map[string]verifyResult{}}
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err

@@ -6,14 +6,16 @@ import (
 	"fmt"
 	"hash"
 	"strings"
+
+	"github.com/emmansun/gmsm/sm3"
 )
 
 // Alg names a digest algorithm.
 type Alg string
 
-// The digest algorithms. SHA-256 is built in; SM3 (GB/T 32905, the one
-// DA/T 97 names for 国密 chains) is used when the embedder supplies its
-// implementation (Ingester.Hashes).
+// The digest algorithms, both built in: SHA-256, and SM3 (GB/T 32905, the
+// 国密 hash, with github.com/emmansun/gmsm) for a store whose chain uses
+// the 国密 suite. Ingester.Hashes may supply other implementations.
 const (
 	SHA256 Alg = "sha256"
 	SM3    Alg = "sm3"
@@ -72,8 +74,11 @@ func (hs Hashes) newHash(alg Alg) (hash.Hash, error) {
 	if f, ok := hs[alg]; ok && f != nil {
 		return f(), nil
 	}
-	if alg == SHA256 {
+	switch alg {
+	case SHA256:
 		return sha256.New(), nil
+	case SM3:
+		return sm3.New(), nil
 	}
 	return nil, fmt.Errorf("document: no implementation of digest algorithm %q", alg)
 }

@@ -191,3 +191,25 @@ func TestSIGKILLMidUploadLeavesNoDanglingEvent(t *testing.T) {
 	}
 	assert.Equal(t, 1, filed)
 }
+
+// TestDocumentsSM3Suite: with the 国密 keyring suite the documents' digests
+// are SM3 too, and verify re-hashes them with SM3.
+func TestDocumentsSM3Suite(t *testing.T) {
+	dir := t.TempDir()
+	srv := startServer(t, dir, "-suite", "hmac-sm3+sm2")
+	token := srv.exports["TOKEN_UNIT"]
+	id := declareOver(t, srv.url, token)
+	resp, err := http.DefaultClient.Do(uploadRequest(t, srv.url, token, id, "test_report", "a.pdf", doctest.PDF(nil, 10)))
+	require.NoError(t, err)
+	var filed struct {
+		Document document.Version `json:"document"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&filed))
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	assert.Equal(t, document.SM3, filed.Document.Digest.Alg)
+	require.NoError(t, srv.stop())
+	var out, errOut bytes.Buffer
+	require.NoError(t, runVerify(context.Background(), []string{"-db", filepath.Join(dir, "govit.db")}, &out, &errOut), "%s%s", out.String(), errOut.String())
+	assert.Contains(t, out.String(), "checked 1 documents of 1 projects: 0 changed or missing")
+}

@@ -36,6 +36,21 @@
 //	-webhook-hosts     comma-separated hosts webhooks may go to (none)
 //	-webhook-dispatch  send webhook deliveries from this instance (true);
 //	                   several instances on one PostgreSQL share the work
+//	-blobs             directory of the documents' bytes (govit-blobs beside
+//	                   the SQLite file, or in the working directory)
+//	-s3-endpoint       S3-compatible endpoint keeping a replica of every
+//	                   document (with -s3-bucket, -s3-prefix, -s3-region,
+//	                   -s3-access-key, -s3-secret-key, -s3-insecure)
+//	-clamd             clamd address (host:port or socket path) scanning
+//	                   every document; none: recorded as not checked
+//	-max-document      largest document in bytes (512 MiB; 413 above)
+//
+// Documents are uploaded with POST /v1/projects/{id}/documents; their
+// digests are SHA-256, or SM3 when the keyring's suite is hmac-sm3+sm2.
+// verify also re-hashes every stored document (fixity) and names a changed
+// or missing one by project and slot. Uploads and downloads of documents
+// get httpapi.DocumentTransferTimeout (30 minutes) instead of the read and
+// write timeouts below.
 //
 // # Integrity
 //
@@ -96,6 +111,7 @@ import (
 	"github.com/govit-cn/govit/adapters/web"
 	"github.com/govit-cn/govit/adapters/webhook"
 	"github.com/govit-cn/govit/calendar"
+	"github.com/govit-cn/govit/document"
 	"github.com/govit-cn/govit/lifecycle"
 )
 
@@ -184,6 +200,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if keysCreated {
 		logger.Info("keyring created; keep a copy somewhere safe, and give every instance the same file", "path", *keysPath, "suite", string(suite))
+	}
+	if k := keyring.CurrentKey(); k != nil && k.Suite == integrity.SM3SM2 {
+		// A 国密 chain: the documents' digests in SM3 too.
+		documents.Alg = document.SM3
 	}
 	store, err := sqlstore.Open(ctx, *dsn, sqlstore.WithLogger(logger), sqlstore.WithKeyring(keyring))
 	if err != nil {

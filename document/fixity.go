@@ -42,6 +42,14 @@ func (p FixityProblem) String() string {
 // problem of the file).
 func VerifyBlob(ctx context.Context, blobs BlobStore, hs Hashes, r Record) (*FixityProblem, error) {
 	prob := &FixityProblem{Slot: r.Slot, Version: r.Version, Digest: r.Digest}
+	// Stat first: a store that reads from a replica when its primary has
+	// lost a blob (blobstore.Mirror) still reports the loss.
+	if _, err := blobs.Stat(ctx, r.Digest); errors.Is(err, ErrBlobNotFound) {
+		prob.Problem = FixityMissing
+		return prob, nil
+	} else if err != nil {
+		return nil, err
+	}
 	rc, err := blobs.Open(ctx, r.Digest)
 	if errors.Is(err, ErrBlobNotFound) {
 		prob.Problem = FixityMissing

@@ -120,4 +120,9 @@ func TestMirror(t *testing.T) {
 	got, _ := io.ReadAll(rc)
 	rc.Close()
 	assert.Equal(t, png, got)
+	// Fixity still reports the primary's loss.
+	prob, err := document.VerifyBlob(t.Context(), m, nil, rec)
+	require.NoError(t, err)
+	require.NotNil(t, prob)
+	assert.Equal(t, document.FixityMissing, prob.Problem)
 }

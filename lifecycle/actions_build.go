@@ -54,12 +54,21 @@ type ReasonPayload struct {
 	Reason string `json:"reason"`
 }
 
+// MeasurePayload is the shape of a measure that 区大数据发展局 takes with
+// 区财政局 (第十三条: 区大数据发展局会同区财政局可要求项目建设单位进行整改或
+// 暂停项目建设): the written reason and the finance bureau's part, required
+// when Rulebook.RequireFinanceInMeasures.
+type MeasurePayload struct {
+	Reason  string       `json:"reason"`
+	Finance *FinancePart `json:"finance,omitempty"`
+}
+
 // OrderRectificationPayload is the payload of order_rectification
 // (第十三条).
-type OrderRectificationPayload ReasonPayload
+type OrderRectificationPayload MeasurePayload
 
 // SuspendPayload is the payload of suspend (第十三条).
-type SuspendPayload ReasonPayload
+type SuspendPayload MeasurePayload
 
 // ResumePayload is the payload of resume (第十三条).
 type ResumePayload ReasonPayload
@@ -95,9 +104,37 @@ func measureSpec[P interface {
 	}
 }
 
+// jointMeasureSpec is the spec of a measure of 第十三条 that bdb takes with
+// the finance bureau: a written reason and finance's part.
+func jointMeasureSpec[P interface {
+	~struct {
+		Reason  string       `json:"reason"`
+		Finance *FinancePart `json:"finance,omitempty"`
+	}
+	Payload
+}](action Action, zh string) *actionSpec[P, P] {
+	return &actionSpec[P, P]{
+		specMeta: specMeta{action: action, zh: zh, roles: []Role{RoleBDB}},
+		derive: func(c *call, in *P) (*P, *Error) {
+			m := MeasurePayload(*in)
+			if blank(m.Reason) {
+				return nil, required("reason", "第十三条")
+			}
+			if err := checkFinancePart(c.rb, m.Finance); err != nil {
+				return nil, err
+			}
+			return in, nil
+		},
+		apply: func(p *Project, e Event, r *P, _ bool) {
+			m := MeasurePayload(*r)
+			p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Text: m.Reason, Finance: m.Finance, At: e.At})
+		},
+	}
+}
+
 var (
-	specOrderRectification = measureSpec[OrderRectificationPayload](ActOrderRectification, "责令整改")
-	specSuspend            = measureSpec[SuspendPayload](ActSuspend, "暂停建设")
+	specOrderRectification = jointMeasureSpec[OrderRectificationPayload](ActOrderRectification, "责令整改")
+	specSuspend            = jointMeasureSpec[SuspendPayload](ActSuspend, "暂停建设")
 	specResume             = measureSpec[ResumePayload](ActResume, "恢复建设")
 )
 
@@ -161,6 +198,10 @@ type AcceptPayload struct {
 	// Passed is required.
 	Passed  *bool  `json:"passed"`
 	Opinion string `json:"opinion"`
+	// Units are the units that took part (第十四条: 组织相关单位和专家验收),
+	// and Experts the experts (optional).
+	Units   []string          `json:"units,omitempty"`
+	Experts []review.Panelist `json:"experts,omitempty"`
 }
 
 // Action returns ActAccept.
@@ -209,6 +250,22 @@ var specDeliver = &actionSpec[DeliverPayload, DeliverPayload]{
 	specMeta: specMeta{action: ActDeliver, zh: "交付使用", roles: []Role{RoleUnit},
 		order: ruleText{"第十四条", "项目通过验收后，方可正式交付使用", "only an accepted project is delivered for use"}},
 	derive: keep[DeliverPayload],
+	choose: func(p *Project, _ *DeliverPayload) Outcome {
+		return afterAcceptance(p.Archive != nil, p.Evaluation != nil)
+	},
+}
+
+// afterAcceptance is the outcome of the step that leaves a project
+// delivered: archived too, or archived and evaluated too (第十四条, 第十五条,
+// 第十七条).
+func afterAcceptance(archived, evaluated bool) Outcome {
+	switch {
+	case archived && evaluated:
+		return OutcomeEvaluated
+	case archived:
+		return OutcomeArchived
+	}
+	return OutcomeNone
 }
 
 // ArchivePayload is the payload of archive (第十五条): the keys of the
@@ -231,8 +288,14 @@ func (ArchivePayload) Action() Action { return ActArchive }
 
 var specArchive = &actionSpec[ArchivePayload, ArchivePayload]{
 	specMeta: specMeta{action: ActArchive, zh: "归档", roles: []Role{RoleUnit},
-		order: ruleText{"第十五条", "项目资料在完成验收并交付后报送存档", "the documents are filed after acceptance and delivery"}},
+		order: ruleText{"第十五条", "项目建设单位在完成验收后报送项目资料存档", "the documents are filed once the project is accepted"}},
 	derive: keep[ArchivePayload],
+	choose: func(p *Project, _ *ArchivePayload) Outcome {
+		if p.State == StateDelivered && p.Evaluation != nil {
+			return OutcomeEvaluated
+		}
+		return OutcomeNone
+	},
 	apply: func(p *Project, e Event, r *ArchivePayload, _ bool) {
 		p.Archive = r
 		p.ArchivedAt = e.At
@@ -243,6 +306,10 @@ var specArchive = &actionSpec[ArchivePayload, ArchivePayload]{
 type EvaluatePayload struct {
 	Grade   review.OMGrade `json:"grade,omitempty"`
 	Opinion string         `json:"opinion"`
+	// Experts made the evaluation, or Agency, the institution entrusted
+	// with it (第十七条: 组织专家或委托相关机构), when recorded.
+	Experts []review.Panelist `json:"experts,omitempty"`
+	Agency  string            `json:"agency,omitempty"`
 }
 
 // Action returns ActEvaluate.
@@ -250,7 +317,7 @@ func (EvaluatePayload) Action() Action { return ActEvaluate }
 
 var specEvaluate = &actionSpec[EvaluatePayload, EvaluatePayload]{
 	specMeta: specMeta{action: ActEvaluate, zh: "综合评价", roles: []Role{RoleBDB},
-		order: ruleText{"第十七条", "综合评价针对已建成并存档的项目", "the comprehensive evaluation is of a completed, archived project"}},
+		order: ruleText{"第十七条", "综合评价针对已建成的项目（通过验收后）", "the comprehensive evaluation is of a completed project (once accepted)"}},
 	derive: func(_ *call, in *EvaluatePayload) (*EvaluatePayload, *Error) {
 		if blank(in.Opinion) {
 			return nil, required("opinion", "第十七条")
@@ -272,24 +339,6 @@ type CompletePayload struct {
 	// BudgetYear names the budget year completed; by default the latest
 	// year in operation.
 	BudgetYear int `json:"budget_year,omitempty"`
-}
-
-// SecurityOpinionKind is what a 区委网信办 opinion is (第三条: 网络安全指导和
-// 监督).
-type SecurityOpinionKind string
-
-// The kinds of security opinion.
-const (
-	SecurityGuidance    SecurityOpinionKind = "guidance"    // 指导
-	SecuritySupervision SecurityOpinionKind = "supervision" // 监督
-)
-
-// SecurityOpinionPayload is the payload of security_opinion (第三条).
-type SecurityOpinionPayload struct {
-	Kind    SecurityOpinionKind `json:"kind"`
-	Opinion string              `json:"opinion"`
-	// Findings lists the security issues found (optional).
-	Findings []string `json:"findings,omitempty"`
 }
 
 // Action returns ActComplete.

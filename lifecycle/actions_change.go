@@ -13,7 +13,8 @@ import (
 // approve_change and reject_change.
 
 // stateOfChange is the order of 第十一条 for the change actions.
-var stateOfChange = ruleText{"第十一条", "变更程序适用于审核同意后、验收前的项目", "the change procedure applies after approval and before acceptance"}
+var stateOfChange = ruleText{"第十一条", "项目方案经审核同意后，调整或变更须书面报批（本库在申请验收后不再受理变更，本办法对此未作规定）",
+	"a change is put in writing for approval once the plan is approved (this library takes no change once acceptance is applied for; the measure is silent on it)"}
 
 // RequestChangePayload is the payload of request_change (第十一条): the
 // change request of package change, whose JSON it reads and writes.

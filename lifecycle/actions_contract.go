@@ -27,7 +27,7 @@ func DateOf(t time.Time) Date { return Date(calendar.DateOf(t).Format(time.DateO
 var stateBeforeSpending = ruleText{"第十八条", "未审核通过的信息化项目，各单位不得投入资金开展建设或运维", "a project not approved may not spend on construction or operation"}
 
 // stateBeforeInitiation is the order of 第十条 for the 立项.
-var stateBeforeInitiation = ruleText{"第十条", "固定资产投资项目经审议通过并纳入预算后向区发展改革委申请立项", "a fixed-asset project applies for 立项 after deliberation and budget"}
+var stateBeforeInitiation = ruleText{"第十条", "属于固定资产投资建设的项目经审议通过后，由建设单位向区发展改革委申请立项", "a fixed-asset project applies to the DRC for 立项 once the deliberation approves it"}
 
 // ApplyInitiationPayload is the payload of apply_initiation (第十条).
 type ApplyInitiationPayload struct {
@@ -69,7 +69,10 @@ var specApproveInitiation = &actionSpec[ApproveInitiationPayload, ApproveInitiat
 		}
 		return in, nil
 	},
-	choose: func(_ *Project, r *ApproveInitiationPayload) Outcome {
+	choose: func(p *Project, r *ApproveInitiationPayload) Outcome {
+		if !isTrue(r.Approved) && p.Budgeting == nil {
+			return OutcomeRejectedBeforeBudget
+		}
 		return pass(isTrue(r.Approved), OutcomeApproved, OutcomeRejected)
 	},
 	refers: func(p *Project, _ *ApproveInitiationPayload) string {

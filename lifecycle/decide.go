@@ -400,7 +400,11 @@ func notInState(m *machine, action Action, s State, article string) *Error {
 	e := &Error{Kind: KindRefused, Code: "action_not_allowed_in_state", Article: article,
 		ZH: fmt.Sprintf("项目处于“%s”状态，不能执行“%s”；该操作只能在以下状态执行：%s", s.ZH(), action.ZH(), strings.Join(from, "、")),
 		EN: fmt.Sprintf("the project is %s; %s may be taken only from: %s", s, action, strings.Join(from, ", "))}
-	if r := orderRule(m.kind, action); r.article != "" {
+	if art, zh, en, ok := blockingRule(m.kind, action, s); ok {
+		e.Article = art
+		e.ZH = zh + "。" + e.ZH
+		e.EN = en + "; " + e.EN
+	} else if r := orderRule(m.kind, action); r.article != "" {
 		e.Article = r.article
 		e.ZH = r.zh + "。" + e.ZH
 		e.EN = r.en + "; " + e.EN

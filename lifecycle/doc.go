@@ -52,8 +52,8 @@
 //	sign_contract       unit        SignContractPayload              第十八条
 //	file_contract       unit        FileContractPayload              第十二条
 //	report_issue        unit        ReportIssuePayload               第十三条
-//	order_rectification bdb         OrderRectificationPayload        第十三条
-//	suspend, resume     bdb         SuspendPayload, ResumePayload    第十三条
+//	order_rectification bdb         OrderRectificationPayload (with finance's part)  第十三条
+//	suspend, resume     bdb         SuspendPayload (with finance's part), ResumePayload  第十三条
 //	request_change      unit        RequestChangePayload (change.Request) → change.Assess   第十一条
 //	approve_change      bdb, drc    ApproveChangePayload             第十一条
 //	reject_change       bdb, drc    RejectChangePayload (opinion required)   第十一条
@@ -66,6 +66,7 @@
 //	om_evaluation       bdb         OMEvaluationPayload (review.OMEvaluation) → review.OMEvaluate  第五条
 //	terminate_contract  unit        TerminateContractPayload         第十三条
 //	complete            unit        CompletePayload                  第五条
+//	security_opinion    cac         SecurityOpinionPayload           第三条
 //
 // # Typed values in, JSON for adapters
 //
@@ -152,7 +153,9 @@
 //     earlier projects' outcomes.
 //   - 第二条, 第十九条: a declaration out of scope or classified is
 //     refused; the two kinds have their own tables.
-//   - 第三条: the role table (Rulebook.Roles).
+//   - 第三条: the role table (Rulebook.Roles); 区委网信办 records its
+//     network-security guidance and supervision opinions on any project at
+//     any time (security_opinion).
 //   - 第五条: O&M declared per budget year, evaluated, budgeted; the next
 //     year's declaration is due by the rulebook's year-end
 //     (DutyOMDeclaration).
@@ -162,8 +165,12 @@
 //   - 第八条: a later phase names its earlier phase and goes through the
 //     same path; its acceptance names the contracts it covers (第十四条).
 //   - 第九条, 第十条, 第十八条: procurement and contracts only after approval
-//     and budget, and for a fixed-asset project only after the DRC's 立项;
-//     no contract signed before the approval date.
+//     and budget, and for a fixed-asset project only after the DRC's 立项,
+//     which is applied for once the deliberation approves (before or after
+//     the budget); no contract signed before the approval date. A step
+//     refused for its state cites the provision that blocks it there
+//     (blockingRule): the budget (第七条, 第五条), the 立项 (第十条), a
+//     suspension (第十三条), a re-declaration (第十一条第（二）项).
 //   - 第十一条: changes are assessed by package change under the
 //     rulebook's policy; a minor change waits for every approver (bdb, and
 //     drc for a fixed-asset project) and then moves the approved
@@ -172,16 +179,26 @@
 //     approval of the re-declaration resets the base of the next change.
 //   - 第十二条, 第十五条: Obligations counts the filing of each contract (7
 //     working days from its signing date) and the archive (10 working days
-//     from acceptance) in Chinese working days with package calendar.
-//   - 第十三条: issues, rectification, suspension; an O&M contract is
-//     terminated only with a written reason, notified to bdb and finance.
+//     from acceptance) in Chinese working days with package calendar. A
+//     signed contract is filed in every state after its signing, and the
+//     archive from acceptance, so no duty listed is one no action can meet.
+//   - 第十三条: issues, rectification, suspension (bdb with 区财政局, whose
+//     part is recorded, and required under
+//     Rulebook.RequireFinanceInMeasures); an O&M contract is terminated
+//     only with a written reason, notified to bdb and finance.
 //   - 第十四条: acceptance only with the prerequisites of
-//     review.CheckAcceptance; only an accepted project is delivered.
+//     review.CheckAcceptance, recording the units and experts; only an
+//     accepted project is delivered.
 //   - 第十五条: the archive must hold the documents review.CheckArchive
 //     requires, from facts derived from the history (fixed asset, an
 //     approved change, a supervision contract).
-//   - 第十六条, 第十七条: audits at any time after approval, recorded; the
-//     comprehensive evaluation of an archived project.
+//   - 第十六条: the audit bureau records findings on any project at any
+//     time.
+//   - 第十七条: the comprehensive evaluation of a built project, once it is
+//     accepted, with its experts or entrusted agency. Delivery, archive
+//     and evaluation follow acceptance in any order, each once; the
+//     project is archived once delivered and archived, evaluated once all
+//     three are done.
 //
 // # Events and the fold
 //

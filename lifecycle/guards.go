@@ -31,9 +31,12 @@ const (
 	GuardChangeApprover          = "change_approver"
 	GuardAcceptancePrerequisites = "acceptance_prerequisites"
 	GuardArchiveComplete         = "archive_complete"
-	GuardEverApproved            = "approved"
 	GuardActiveContract          = "contract_active"
 	GuardWrittenReason           = "written_reason"
+	GuardBudgeted                = "budgeted"
+	GuardNotBudgeted             = "not_yet_budgeted"
+	GuardNotArchived             = "not_yet_archived"
+	GuardNotEvaluated            = "not_yet_evaluated"
 )
 
 // Guard is a condition of the transition table beyond the state: its name,
@@ -82,8 +85,11 @@ var (
 	guardChangeApprover = &Guard{GuardChangeApprover, "第十一条", false, "由尚未表态的审批部门审批（固定资产投资项目还需区发展改革委）", "decided by an approver who has not yet decided (drc too for a fixed-asset project)", checkChangeApprover}
 	guardAcceptance     = &Guard{GuardAcceptancePrerequisites, "第十四条", true, "具备验收条件：依据文件、政务数据资源目录、接入共享交换平台、分期项目按合同验收", "the prerequisites of acceptance hold: basis documents, data catalogue, sharing platform, per-contract acceptance of a phase", checkAcceptance}
 	guardArchive        = &Guard{GuardArchiveComplete, "第十五条", true, "报送的存档资料齐全", "the archive documents are complete", checkArchive}
-	guardEverApproved   = &Guard{GuardEverApproved, "第十六条", false, "项目已审核通过", "the project has been approved", checkEverApproved}
 	guardActiveContract = &Guard{GuardActiveContract, "第十三条", true, "终止的合同已签订且未终止", "the contract terminated is signed and not yet terminated", checkActiveContract}
+	guardBudgeted       = &Guard{GuardBudgeted, "第七条", false, "已纳入财政预算或新增预算", "in the budget (annual or additional)", checkBudgeted}
+	guardNotBudgeted    = &Guard{GuardNotBudgeted, "第七条", false, "尚未纳入预算", "not yet in the budget", checkNotBudgeted}
+	guardNotArchived    = &Guard{GuardNotArchived, "第十五条", false, "项目资料尚未报送存档", "the documents are not yet on file", checkNotArchived}
+	guardNotEvaluated   = &Guard{GuardNotEvaluated, "第十七条", false, "尚未进行综合评价", "not yet evaluated", checkNotEvaluated}
 	guardWrittenReason  = &Guard{GuardWrittenReason, "第十三条", true, "书面说明终止原因", "a written reason for the termination", checkWrittenReason}
 )
 
@@ -92,8 +98,8 @@ func allGuards() []*Guard {
 	return []*Guard{guardNotClassified, guardInScope, guardDeclaration, guardSameProject, guardBudgetYear,
 		guardPrelimRecord, guardPrelimPassed, guardExpertPanel, guardExpertPassed, guardOMRecord, guardFixedAsset,
 		guardInitiated, guardApproved, guardNoChange, guardContract, guardInvestment, guardUnfiled, guardChangeAssessed,
-		guardChangePending, guardChangeApprover, guardAcceptance, guardArchive, guardEverApproved, guardActiveContract,
-		guardWrittenReason}
+		guardChangePending, guardChangeApprover, guardAcceptance, guardArchive, guardActiveContract,
+		guardWrittenReason, guardBudgeted, guardNotBudgeted, guardNotArchived, guardNotEvaluated}
 }
 
 // Guards lists every guard of the transition table (copies: changing one

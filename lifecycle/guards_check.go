@@ -335,13 +335,6 @@ func checkArchive(g *Guard, c *call, rec any) *Error {
 	return g.refuseFindings(fs)
 }
 
-func checkEverApproved(g *Guard, c *call, _ any) *Error {
-	if !c.p.EverApproved() {
-		return g.refuse("审计监督适用于审核通过后的项目", "audit applies to projects once approved")
-	}
-	return nil
-}
-
 func checkActiveContract(g *Guard, c *call, rec any) *Error {
 	p := c.p
 	r, ok := rec.(*TerminateContractPayload)
@@ -362,6 +355,34 @@ func checkWrittenReason(g *Guard, _ *call, rec any) *Error {
 	if r, ok := rec.(*TerminateContractPayload); ok && blank(r.Reason) {
 		return g.refuse("终止运维合同须向区大数据发展局和区财政局书面通报并说明终止原因", "terminating an O&M contract needs a written notice with the reason to bdb and finance",
 			review.Finding{Code: "field_required", Article: "第十三条", Field: "reason", ZH: "须说明终止原因", EN: "reason is required"})
+	}
+	return nil
+}
+
+func checkBudgeted(g *Guard, c *call, _ any) *Error {
+	if c.p.Budgeting == nil {
+		return g.refuse("审议通过的项目纳入财政预算或新增预算后，方可组织采购", "an approved project procures once it is in the budget (annual or additional)")
+	}
+	return nil
+}
+
+func checkNotBudgeted(g *Guard, c *call, _ any) *Error {
+	if c.p.Budgeting != nil {
+		return g.refuse(fmt.Sprintf("项目已纳入 %d 年度预算", c.p.Budgeting.Year), fmt.Sprintf("the project is in the budget of %d already", c.p.Budgeting.Year))
+	}
+	return nil
+}
+
+func checkNotArchived(g *Guard, c *call, _ any) *Error {
+	if c.p.Archive != nil {
+		return g.refuse("项目资料已报送存档", "the documents are on file already")
+	}
+	return nil
+}
+
+func checkNotEvaluated(g *Guard, c *call, _ any) *Error {
+	if c.p.Evaluation != nil {
+		return g.refuse("项目已进行综合评价", "the project is evaluated already")
 	}
 	return nil
 }

@@ -249,11 +249,45 @@ func TestEveryGuardRefuses(t *testing.T) {
 				js(t, map[string]any{"documents": []string{}}))
 			return err
 		},
-		lifecycle.GuardEverApproved: func(t *testing.T, c *clock) error {
+		lifecycle.GuardBudgeted: func(t *testing.T, c *clock) error {
 			e := newEngine(t, c)
-			id := declare(t, e, declaration(review.Construction, false, district("100")))
-			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, auditor, lifecycle.ActAudit,
-				js(t, map[string]any{"summary": "抽查"}))
+			id := declare(t, e, declaration(review.Construction, true, district("100")))
+			do(t, e, id, bdb, lifecycle.ActPreliminaryReview, preliminary(true))
+			do(t, e, id, bdb, lifecycle.ActExpertReview, expert(true, district("100")))
+			do(t, e, id, gov, lifecycle.ActDeliberate, map[string]any{"approved": true})
+			do(t, e, id, unitA, lifecycle.ActApplyInitiation, nil)
+			do(t, e, id, drc, lifecycle.ActApproveInitiation, map[string]any{"approved": true, "number": "渝北发改投〔2025〕7号"})
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActStartProcurement, nil)
+			return err
+		},
+		lifecycle.GuardNotBudgeted: func(t *testing.T, c *clock) error {
+			e := newEngine(t, c)
+			id := declare(t, e, declaration(review.Construction, true, district("100")))
+			toBudget(t, e, id, district("100"))
+			do(t, e, id, unitA, lifecycle.ActApplyInitiation, nil)
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, finance, lifecycle.ActBudget,
+				js(t, map[string]any{"year": 2025, "type": "additional"}))
+			return err
+		},
+		lifecycle.GuardNotArchived: func(t *testing.T, c *clock) error {
+			e := newEngine(t, c)
+			id := approvedProject(t, e)
+			do(t, e, id, unitA, lifecycle.ActSignContract, contract("A", "1", "2025-03-03", false))
+			do(t, e, id, unitA, lifecycle.ActApplyAcceptance, acceptanceFacts(false))
+			do(t, e, id, bdb, lifecycle.ActAccept, map[string]any{"passed": true, "opinion": "通过"})
+			do(t, e, id, unitA, lifecycle.ActArchive, allDocuments())
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, unitA, lifecycle.ActArchive, js(t, allDocuments()))
+			return err
+		},
+		lifecycle.GuardNotEvaluated: func(t *testing.T, c *clock) error {
+			e := newEngine(t, c)
+			id := approvedProject(t, e)
+			do(t, e, id, unitA, lifecycle.ActSignContract, contract("A", "1", "2025-03-03", false))
+			do(t, e, id, unitA, lifecycle.ActApplyAcceptance, acceptanceFacts(false))
+			do(t, e, id, bdb, lifecycle.ActAccept, map[string]any{"passed": true, "opinion": "通过"})
+			do(t, e, id, bdb, lifecycle.ActEvaluate, map[string]any{"opinion": "良好"})
+			_, _, err := e.DoJSON(context.Background(), id, lifecycle.AnyVersion, bdb, lifecycle.ActEvaluate,
+				js(t, map[string]any{"opinion": "再评"}))
 			return err
 		},
 		lifecycle.GuardActiveContract: func(t *testing.T, c *clock) error {

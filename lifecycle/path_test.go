@@ -37,7 +37,9 @@ func TestConstructionPath(t *testing.T) {
 	refused(t, e, id, unitA, lifecycle.ActExpertReview, expert(true, district("900")), lifecycle.KindForbidden)
 	le := refused(t, e, id, bdb, lifecycle.ActExpertReview, expert(true, district("900")), lifecycle.KindRefused)
 	assert.Equal(t, "第六条", le.Article, "未通过初步审核的项目，不得参加专家评审")
-	refused(t, e, id, auditor, lifecycle.ActAudit, map[string]any{"summary": "抽查"}, lifecycle.KindRefused)
+	// 第十六条: the audit bureau records findings on any project.
+	p = do(t, e, id, auditor, lifecycle.ActAudit, map[string]any{"summary": "申报资金来源抽查"})
+	check(p, lifecycle.StateDeclared)
 
 	c.Set(2025, time.March, 10)
 	p = do(t, e, id, bdb, lifecycle.ActPreliminaryReview, preliminary(false))
@@ -94,7 +96,7 @@ func TestConstructionPath(t *testing.T) {
 	check(p, lifecycle.StateImplementing)
 	p = do(t, e, id, auditor, lifecycle.ActAudit, map[string]any{"summary": "资金使用抽查", "findings": []string{"未发现问题"}})
 	check(p, lifecycle.StateImplementing)
-	require.Len(t, p.Audits, 1)
+	require.Len(t, p.Audits, 2)
 
 	// 第十一条第（一）项: a minor change, approved by bdb and then drc.
 	c.Set(2025, time.June, 3)

@@ -322,7 +322,10 @@ type SupervisionRecord struct {
 	Role    Role      `json:"role"`
 	Kind    IssueKind `json:"kind,omitempty"`
 	Text    string    `json:"text"`
-	At      time.Time `json:"at"`
+	// Finance is 区财政局's part in a rectification order or a suspension
+	// (第十三条), when recorded.
+	Finance *FinancePart `json:"finance,omitempty"`
+	At      time.Time    `json:"at"`
 }
 
 // Acceptance is an application for acceptance (第十四条) and its result.
@@ -333,16 +336,6 @@ type Acceptance struct {
 	Result *AcceptPayload `json:"result,omitempty"`
 	// DecidedAt is when the result was recorded.
 	DecidedAt time.Time `json:"decided_at,omitzero"`
-}
-
-// SecurityOpinion is a guidance or supervision opinion of 区委网信办 on a
-// project's network security (第三条: 区委网信办负责政务信息化项目的网络安全指导和
-// 监督工作).
-type SecurityOpinion struct {
-	SecurityOpinionPayload
-	ActorID string    `json:"actor_id"`
-	Role    Role      `json:"role"`
-	At      time.Time `json:"at"`
 }
 
 // Audit is an audit inspection recorded (第十六条).

@@ -42,6 +42,7 @@ var roleOracle = map[lifecycle.Action]struct {
 	"archive":             {unit, "第十五条：项目建设单位…报送区大数据发展局存档备查"},
 	"evaluate":            {bdb3, "第三条：负责…综合评价；第十七条：区大数据发展局…对已建成的信息化项目进行综合评价"},
 	"audit":               {[]lifecycle.Role{lifecycle.RoleAudit}, "第三条、第十六条：区审计局…审计监督"},
+	"security_opinion":    {[]lifecycle.Role{lifecycle.RoleCAC}, "第三条：区委网信办负责政务信息化项目的网络安全指导和监督工作"},
 	"om_evaluation":       {bdb3, "第五条：区大数据发展局会同有关部门…对申报运维类项目进行综合评价"},
 	"terminate_contract":  {unit, "第十三条：项目运维单位应及时向区大数据发展局和区财政局书面通报并说明终止原因"},
 	"complete":            {unit, "silent: the O&M unit reports its year's O&M complete"},

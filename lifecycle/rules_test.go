@@ -374,15 +374,15 @@ func TestGateRules(t *testing.T) {
 		p := do(t, e, id, unitA, lifecycle.ActArchive, map[string]any{"documents": eight})
 		assert.Equal(t, lifecycle.StateArchived, p.State)
 	})
-	t.Run("第十六条/audit any time after approval, by the audit bureau only", func(t *testing.T) {
+	t.Run("第十六条/audit on any project at any time, by the audit bureau only", func(t *testing.T) {
 		id := declare(t, e, declaration(review.Construction, false, district("100")))
-		le := refused(t, e, id, auditor, lifecycle.ActAudit, map[string]any{"summary": "审计"}, lifecycle.KindRefused)
-		assert.Equal(t, lifecycle.GuardEverApproved, le.Guard)
+		p := do(t, e, id, auditor, lifecycle.ActAudit, map[string]any{"summary": "申报资金来源核查"})
+		assert.Equal(t, lifecycle.StateDeclared, p.State)
 		toBudget(t, e, id, district("100"))
 		refused(t, e, id, bdb, lifecycle.ActAudit, map[string]any{"summary": "审计"}, lifecycle.KindForbidden)
-		p := do(t, e, id, auditor, lifecycle.ActAudit, map[string]any{"summary": "审计", "findings": []string{"资金到位"}})
+		p = do(t, e, id, auditor, lifecycle.ActAudit, map[string]any{"summary": "审计", "findings": []string{"资金到位"}})
 		assert.Equal(t, lifecycle.StateBudgeted, p.State)
-		assert.Equal(t, []string{"资金到位"}, p.Audits[0].Findings)
+		assert.Equal(t, []string{"资金到位"}, p.Audits[1].Findings)
 	})
 }
 

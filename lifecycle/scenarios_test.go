@@ -184,6 +184,7 @@ func validPayload(p *lifecycle.Project, action lifecycle.Action, now time.Time) 
 		lifecycle.ActArchive:            allDocuments(),
 		lifecycle.ActEvaluate:           map[string]any{"opinion": "良好"},
 		lifecycle.ActAudit:              map[string]any{"summary": "审计"},
+		lifecycle.ActSecurityOpinion:    map[string]any{"kind": "guidance", "opinion": "按网络安全等级保护要求同步建设"},
 	}
 	if v, ok := fixed[action]; ok {
 		return v

@@ -24,6 +24,14 @@ const (
 	OutcomeMajor     Outcome = "major"
 	OutcomeLast      Outcome = "last"
 	OutcomeRemaining Outcome = "remaining"
+	// OutcomeRejectedBeforeBudget: the DRC refused a 立项 applied for
+	// before the budget (第十条); the project is back to approved.
+	OutcomeRejectedBeforeBudget Outcome = "rejected_before_budget"
+	// OutcomeArchived and OutcomeEvaluated: the step after acceptance
+	// that completes delivery and archive, or all three with the
+	// evaluation (第十四条, 第十五条, 第十七条).
+	OutcomeArchived  Outcome = "archived"
+	OutcomeEvaluated Outcome = "evaluated"
 )
 
 // Transition is one row of the transition table: an action (with the
@@ -102,7 +110,7 @@ func specs() []spec {
 		specApplyInitiation, specApproveInitiation, specStartProcurement, specSignContract, specFileContract,
 		specReportIssue, specOrderRectification, specSuspend, specResume, specRequestChange, specApproveChange,
 		specRejectChange, specApplyAcceptance, specAccept, specDeliver, specArchive, specEvaluate, specAudit,
-		specOMEvaluation, specTerminateContract, specComplete}
+		specOMEvaluation, specTerminateContract, specComplete, specSecurityOpinion}
 }
 
 // constructionChangeStates are the states after approval in which a change
@@ -113,9 +121,11 @@ func constructionChangeStates() []State {
 }
 
 // operationChangeStates are the O&M states after approval in which a change
-// may be requested and decided (第十一条).
+// may be requested and decided (第十一条): from the evaluation that approves
+// the year's needs (第五条), as a construction change from the
+// deliberation's approval.
 func operationChangeStates() []State {
-	return []State{StateBudgeted, StateProcuring, StateOperating}
+	return []State{StateOMEvaluated, StateBudgeted, StateProcuring, StateOperating}
 }
 
 // constructionStates are the states of 建设类, in the order of the path.
@@ -136,7 +146,6 @@ func constructionRows() []Transition {
 	changeStates := constructionChangeStates()
 	beforeApproval := []State{StateDeclared, StateReturned, StatePreliminaryPassed, StateExpertPassed, StateRedeclarationRequired}
 	all := constructionStates()
-	open := without(all, StateRejected, StateEvaluated, StateWithdrawn)
 	return slices.Concat([]Transition{
 		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired}, To: StateDeclared,
 			Guards: []*Guard{guardNotClassified, guardInScope, guardDeclaration, guardSameProject}, Article: "第六条"},
@@ -152,18 +161,12 @@ func constructionRows() []Transition {
 			Guards: []*Guard{guardExpertPassed}, Article: "第七条"},
 		{Action: ActDeliberate, Outcome: OutcomeRejected, From: []State{StateExpertPassed}, To: StateRejected,
 			Guards: []*Guard{guardExpertPassed}, Article: "第七条"},
-		{Action: ActBudget, From: []State{StateApproved}, To: StateBudgeted, Article: "第七条"},
-		{Action: ActApplyInitiation, From: []State{StateBudgeted}, To: StateInitiationApplied,
-			Guards: []*Guard{guardFixedAsset}, Article: "第十条"},
-		{Action: ActApproveInitiation, Outcome: OutcomeApproved, From: []State{StateInitiationApplied}, To: StateInitiated,
-			Article: "第十条"},
-		{Action: ActApproveInitiation, Outcome: OutcomeRejected, From: []State{StateInitiationApplied}, To: StateBudgeted,
-			Article: "第十条"},
+	}, initiationRows(), []Transition{
 		{Action: ActStartProcurement, From: []State{StateBudgeted, StateInitiated}, To: StateProcuring,
-			Guards: []*Guard{guardInitiated, guardNoChange}, Article: "第十条"},
+			Guards: []*Guard{guardInitiated, guardBudgeted, guardNoChange}, Article: "第十条"},
 		{Action: ActSignContract, From: []State{StateProcuring, StateImplementing}, To: StateImplementing,
 			Guards: []*Guard{guardApproved, guardNoChange, guardContract, guardInvestment}, Article: "第十八条"},
-		{Action: ActFileContract, From: open, Stay: true,
+		{Action: ActFileContract, From: all, Stay: true,
 			Guards: []*Guard{guardUnfiled}, Article: "第十二条"},
 		{Action: ActReportIssue, From: []State{StateImplementing, StateRectifying, StateSuspended}, Stay: true,
 			Article: "第十三条"},
@@ -175,21 +178,61 @@ func constructionRows() []Transition {
 			Guards: []*Guard{guardNoChange, guardAcceptance}, Article: "第十四条"},
 		{Action: ActAccept, Outcome: OutcomePassed, From: []State{StateAcceptanceApplied}, To: StateAccepted, Article: "第十四条"},
 		{Action: ActAccept, Outcome: OutcomeFailed, From: []State{StateAcceptanceApplied}, To: StateImplementing, Article: "第十四条"},
-		{Action: ActDeliver, From: []State{StateAccepted}, To: StateDelivered, Article: "第十四条"},
-		{Action: ActArchive, From: []State{StateDelivered}, To: StateArchived,
-			Guards: []*Guard{guardArchive}, Article: "第十五条"},
-		{Action: ActEvaluate, From: []State{StateArchived}, To: StateEvaluated, Article: "第十七条"},
-		{Action: ActAudit, From: all, Stay: true, Guards: []*Guard{guardEverApproved}, Article: "第十六条"},
+	}, afterAcceptanceRows(), []Transition{
+		{Action: ActAudit, From: all, Stay: true, Article: "第十六条"},
+		{Action: ActSecurityOpinion, From: all, Stay: true, Article: "第三条"},
 		{Action: ActWithdraw, From: beforeApproval, To: StateWithdrawn, Article: "第六条"},
 	})
+}
+
+// initiationRows are the budget and the 立项 of a construction project
+// (第七条, 第十条). 第十条 places the 立项 after the deliberation, not after
+// the budget: a fixed-asset project applies from approval, and the budget
+// may come while the 立项 is pending or after it; a refused 立项 returns the
+// project where it was.
+func initiationRows() []Transition {
+	return []Transition{
+		{Action: ActBudget, From: []State{StateApproved}, To: StateBudgeted, Article: "第七条"},
+		{Action: ActBudget, From: []State{StateInitiationApplied, StateInitiated}, Stay: true,
+			Guards: []*Guard{guardNotBudgeted}, Article: "第七条"},
+		{Action: ActApplyInitiation, From: []State{StateApproved, StateBudgeted}, To: StateInitiationApplied,
+			Guards: []*Guard{guardFixedAsset}, Article: "第十条"},
+		{Action: ActApproveInitiation, Outcome: OutcomeApproved, From: []State{StateInitiationApplied}, To: StateInitiated,
+			Article: "第十条"},
+		{Action: ActApproveInitiation, Outcome: OutcomeRejected, From: []State{StateInitiationApplied}, To: StateBudgeted,
+			Article: "第十条"},
+		{Action: ActApproveInitiation, Outcome: OutcomeRejectedBeforeBudget, From: []State{StateInitiationApplied}, To: StateApproved,
+			Article: "第十条"},
+	}
+}
+
+// afterAcceptanceRows are delivery (第十四条), the archive (第十五条, due
+// from acceptance) and the evaluation (第十七条, of a built project): each
+// is taken once, in any order; the project is accepted until delivered,
+// archived once delivered and archived, evaluated once all three are done.
+func afterAcceptanceRows() []Transition {
+	return []Transition{
+		{Action: ActDeliver, From: []State{StateAccepted}, To: StateDelivered, Article: "第十四条"},
+		{Action: ActDeliver, Outcome: OutcomeArchived, From: []State{StateAccepted}, To: StateArchived, Article: "第十四条"},
+		{Action: ActDeliver, Outcome: OutcomeEvaluated, From: []State{StateAccepted}, To: StateEvaluated, Article: "第十四条"},
+		{Action: ActArchive, From: []State{StateAccepted}, Stay: true,
+			Guards: []*Guard{guardNotArchived, guardArchive}, Article: "第十五条"},
+		{Action: ActArchive, From: []State{StateDelivered}, To: StateArchived,
+			Guards: []*Guard{guardNotArchived, guardArchive}, Article: "第十五条"},
+		{Action: ActArchive, Outcome: OutcomeEvaluated, From: []State{StateDelivered}, To: StateEvaluated,
+			Guards: []*Guard{guardNotArchived, guardArchive}, Article: "第十五条"},
+		{Action: ActEvaluate, From: []State{StateAccepted, StateDelivered}, Stay: true,
+			Guards: []*Guard{guardNotEvaluated}, Article: "第十七条"},
+		{Action: ActEvaluate, From: []State{StateArchived}, To: StateEvaluated,
+			Guards: []*Guard{guardNotEvaluated}, Article: "第十七条"},
+	}
 }
 
 func operationRows() []Transition {
 	changeStates := operationChangeStates()
 	all := operationStates()
-	open := without(all, StateWithdrawn)
 	return slices.Concat([]Transition{
-		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired, StateOperating, StateTerminated, StateCompleted},
+		{Action: ActDeclare, From: []State{StateNone, StateReturned, StateRedeclarationRequired},
 			To: StateDeclared, Guards: []*Guard{guardNotClassified, guardInScope, guardDeclaration, guardSameProject, guardBudgetYear},
 			Article: "第五条"},
 		{Action: ActOMEvaluation, Outcome: OutcomePassed, From: []State{StateDeclared}, To: StateOMEvaluated,
@@ -201,7 +244,7 @@ func operationRows() []Transition {
 			Guards: []*Guard{guardNoChange}, Article: "第九条"},
 		{Action: ActSignContract, From: []State{StateBudgeted, StateProcuring, StateOperating}, To: StateOperating,
 			Guards: []*Guard{guardApproved, guardNoChange, guardContract, guardInvestment}, Article: "第十八条"},
-		{Action: ActFileContract, From: open, Stay: true, Guards: []*Guard{guardUnfiled}, Article: "第十二条"},
+		{Action: ActFileContract, From: all, Stay: true, Guards: []*Guard{guardUnfiled}, Article: "第十二条"},
 	}, changeRows(changeStates), []Transition{
 		{Action: ActTerminateContract, Outcome: OutcomeRemaining, From: []State{StateOperating}, Stay: true,
 			Guards: []*Guard{guardActiveContract, guardWrittenReason}, Article: "第十三条"},
@@ -209,7 +252,8 @@ func operationRows() []Transition {
 			Guards: []*Guard{guardActiveContract, guardWrittenReason}, Article: "第十三条"},
 		{Action: ActComplete, From: []State{StateOperating}, To: StateCompleted,
 			Guards: []*Guard{guardNoChange}, Article: "第五条"},
-		{Action: ActAudit, From: all, Stay: true, Guards: []*Guard{guardEverApproved}, Article: "第十六条"},
+		{Action: ActAudit, From: all, Stay: true, Article: "第十六条"},
+		{Action: ActSecurityOpinion, From: all, Stay: true, Article: "第三条"},
 		{Action: ActWithdraw, From: []State{StateDeclared, StateReturned, StateOMEvaluated, StateRedeclarationRequired},
 			To: StateWithdrawn, Article: "第五条"},
 	})
@@ -230,16 +274,6 @@ func changeRows(changeStates []State) []Transition {
 		{Action: ActRejectChange, From: changeStates, Stay: true,
 			Guards: []*Guard{guardChangePending, guardChangeApprover}, Article: "第十一条"},
 	}
-}
-
-func without(states []State, drop ...State) []State {
-	out := make([]State, 0, len(states))
-	for _, s := range states {
-		if !slices.Contains(drop, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // machine is the compiled table of one kind: the rows, the states in

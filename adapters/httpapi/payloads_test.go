@@ -53,6 +53,7 @@ var actionPayloadTypes = map[lifecycle.Action]reflect.Type{
 	lifecycle.ActOMEvaluation:       reflect.TypeFor[lifecycle.OMEvaluationPayload](),
 	lifecycle.ActTerminateContract:  reflect.TypeFor[lifecycle.TerminateContractPayload](),
 	lifecycle.ActComplete:           reflect.TypeFor[lifecycle.CompletePayload](),
+	lifecycle.ActSecurityOpinion:    reflect.TypeFor[lifecycle.SecurityOpinionPayload](),
 }
 
 // actionPayloadRefs reads the takeAction operation's x-action-payloads:

@@ -188,6 +188,7 @@ var actionEN = map[lifecycle.Action]string{
 	lifecycle.ActArchive:            "Archive",
 	lifecycle.ActEvaluate:           "Evaluate",
 	lifecycle.ActAudit:              "Audit",
+	lifecycle.ActSecurityOpinion:    "Security guidance or supervision",
 	lifecycle.ActOMEvaluation:       "O&M evaluation",
 	lifecycle.ActTerminateContract:  "Terminate a contract",
 	lifecycle.ActComplete:           "Complete the O&M",

@@ -43,6 +43,7 @@ var messages = map[string][2]string{
 	"projects":        {"项目", "Projects"},
 	"declare":         {"申报项目", "Declare a project"},
 	"deadline":        {"工作日计算器", "Working-day calculator"},
+	"dashboard":       {"统计", "Statistics"},
 	"session_expired": {"登录已过期，请重新登录。", "Your session has expired; please sign in again."},
 	"bad_form":        {"表单无法读取。", "The form could not be read."},
 	"csrf":            {"表单已失效，请刷新页面后重试。", "The form has expired; reload the page and try again."},

@@ -160,6 +160,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /declare", c.signedIn(c.declarePage))
 	c.mux.HandleFunc("POST /declare", c.signedIn(c.declarePost))
 	c.mux.HandleFunc("GET /deadline", c.signedIn(c.deadline))
+	c.mux.HandleFunc("GET /dashboard", c.signedIn(c.dashboard))
 	c.mux.Handle("GET /static/", c.static)
 	c.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		c.notFound(w, r)

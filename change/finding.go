@@ -97,11 +97,6 @@ const maxIntegerDigits = 15
 // The bound holds whatever the decimal package's own decoding limits are.
 const maxExponent = 64
 
-// maxAmountText bounds the length of an amount's text in JSON, checked
-// before the text is parsed: parsing a long digit string costs time that
-// grows faster than its length.
-const maxAmountText = 64
-
 // outOfScale reports whether d's exponent lies beyond ±maxExponent.
 func outOfScale(d decimal.Decimal) bool {
 	e := d.Exponent()

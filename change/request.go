@@ -3,6 +3,7 @@ package change
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -85,7 +86,7 @@ type Request struct {
 // look at the budget; Assess does.
 func (r Request) Check() []review.Finding {
 	var fs []review.Finding
-	if strings.TrimSpace(r.Reason) == "" {
+	if review.IsBlank(r.Reason) {
 		fs = append(fs, review.Finding{
 			Code: CodeReasonBlank, Article: Article, Field: "reason",
 			ZH: "变更须书面说明理由（第十一条），reason 不能为空",
@@ -365,32 +366,15 @@ func decodeString(raw json.RawMessage) (string, bool) {
 	return s, true
 }
 
-// decodeAmount reads an amount from a JSON string or number, exactly;
-// missing, null or "" is zero. Text longer than maxAmountText is refused
-// before it is parsed.
+// decodeAmount reads an amount from a JSON string or number, exactly,
+// with the module's one amount grammar (review.ParseAmount); missing, null
+// or "" is zero.
 func decodeAmount(raw json.RawMessage) (decimal.Decimal, error) {
-	if isNull(raw) {
-		return decimal.Zero, nil
+	d, _, fs := review.ParseAmount("", raw)
+	if len(fs) > 0 {
+		return decimal.Zero, errors.New(fs[0].EN)
 	}
-	raw = bytes.TrimSpace(raw)
-	var text string
-	switch c := raw[0]; {
-	case c == '"':
-		if err := json.Unmarshal(raw, &text); err != nil {
-			return decimal.Zero, err
-		}
-		if text == "" {
-			return decimal.Zero, nil
-		}
-	case c == '-' || (c >= '0' && c <= '9'):
-		text = string(raw)
-	default:
-		return decimal.Zero, fmt.Errorf("not a number: %s", raw)
-	}
-	if len(text) > maxAmountText {
-		return decimal.Zero, fmt.Errorf("longer than %d characters", maxAmountText)
-	}
-	return decimal.NewFromString(text)
+	return d, nil
 }
 
 // malformed is a finding of input that does not have the expected shape.

@@ -67,7 +67,7 @@ func TestRequestJSONAmounts(t *testing.T) {
 		{"item":"a","source":"district","new":"5"},
 		{"item":"b","source":"district","old":null,"new":12.345678},
 		{"item":"c","source":"district","old":"","new":"0.000001"},
-		{"item":"d","source":"district","old":"1e1","new":0.1}]}`), &r))
+		{"item":"d","source":"district","old":"10","new":0.1}]}`), &r))
 	assert.True(t, r.Items[0].Old.IsZero(), "a missing amount is zero")
 	assert.True(t, r.Items[1].Old.IsZero(), "null is zero")
 	assert.True(t, r.Items[1].New.Equal(dec("12.345678")), "a JSON number is read exactly")
@@ -86,6 +86,12 @@ func TestRequestJSONRefusals(t *testing.T) {
 			[]string{CodeAmountMalformed, "items[1].old"}},
 		{"附件1/amount as a boolean", `{"reason":"r","items":[{"item":"a","source":"district","new":true}]}`,
 			[]string{CodeAmountMalformed, "items[0].new"}},
+		{"附件1/an exponent is not the amount grammar", `{"reason":"r","items":[{"item":"a","source":"district","new":"1e1"}]}`,
+			[]string{CodeAmountMalformed, "items[0].new"}},
+		{"附件1/a plus sign is not the amount grammar", `{"reason":"r","items":[{"item":"a","source":"district","new":"+100"}]}`,
+			[]string{CodeAmountMalformed, "items[0].new"}},
+		{"附件1/a trailing point is not the amount grammar", `{"reason":"r","items":[{"item":"a","source":"district","old":"5."}]}`,
+			[]string{CodeAmountMalformed, "items[0].old"}},
 		{"附件1/amount with spaces", `{"reason":"r","items":[{"item":"a","source":"district","new":" 5"}]}`,
 			[]string{CodeAmountMalformed, "items[0].new"}},
 		{"附件1/an amount of more than 64 characters is refused unread", `{"reason":"r","items":[{"item":"a","source":"district","new":"` + strings.Repeat("9", 1<<20) + `"}]}`,

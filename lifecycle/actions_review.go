@@ -31,7 +31,7 @@ var specDeclare = &actionSpec[DeclarePayload, review.Declaration]{
 		}
 		return &DeclarePayload{Declaration: *d}, nil
 	},
-	derive: func(_ *call, in *DeclarePayload) (*review.Declaration, *Error) { return &in.Declaration, nil },
+	derive: deriveDeclaration,
 	apply:  foldDeclaration,
 }
 
@@ -331,6 +331,9 @@ var specBudget = &actionSpec[BudgetPayload, BudgetPayload]{
 func deriveBudget(c *call, in *BudgetPayload) (*BudgetPayload, *Error) {
 	if fs := review.CheckBudgetYear(in.Year, "year", "第七条"); len(fs) > 0 {
 		return nil, &Error{Kind: KindInvalid, Code: fs[0].Code, Article: fs[0].Article, ZH: fs[0].ZH, EN: fs[0].EN, Findings: fs}
+	}
+	if err := checkBudgetYearAhead(in.Year, "year", "第七条", c.now); err != nil {
+		return nil, err
 	}
 	if in.Type != BudgetAnnual && in.Type != BudgetAdditional {
 		return nil, invalid("type", "budget_type_invalid", "type 须为 annual（纳入年度预算）或 additional（新增预算）", "type must be annual or additional")

@@ -41,6 +41,11 @@ func CompareProjection(events []Event, s Summary) ([]string, error) {
 		}
 		return nil, corruptHistory(id, events, err)
 	}
+	return compareFold(p, s)
+}
+
+// compareFold compares a stored summary with the folded project p.
+func compareFold(p *Project, s Summary) ([]string, error) {
 	var out []string
 	diff := func(name string, stored, folded any) {
 		out = append(out, fmt.Sprintf("%s: stored %q, events say %q", name, fmt.Sprint(stored), fmt.Sprint(folded)))
@@ -73,7 +78,8 @@ func CompareProjection(events []Event, s Summary) ([]string, error) {
 }
 
 // AuditProjections walks every projection of store, in project ID order,
-// and compares each with the fold of its events (CompareProjection),
+// and compares each with the fold of its events (CompareProjection), and,
+// on a SnapshotStore, the kept fold the engine reads projects from too,
 // calling found for each that differs or whose events cannot be read. It
 // returns the number of projections checked. The error is for failures to
 // list; a bad projection is reported to found, not returned. A store's
@@ -106,6 +112,11 @@ func AuditProjections(ctx context.Context, store Store, found func(ProjectionMis
 				return checked, err
 			}
 			fields, err := CompareProjection(events, s)
+			if err == nil {
+				var more []string
+				more, err = compareKeptFold(ctx, store, events)
+				fields = append(fields, more...)
+			}
 			switch {
 			case err != nil:
 				found(ProjectionMismatch{ProjectID: s.ProjectID, Err: err})
@@ -118,4 +129,39 @@ func AuditProjections(ctx context.Context, store Store, found func(ProjectionMis
 		}
 		after = next
 	}
+}
+
+// compareKeptFold compares the fold a SnapshotStore keeps for the project
+// of events (which the engine serves reads from) with the fold of the
+// events, on the fields CompareProjection compares, each named
+// "snapshot.<field>". A store that keeps no folds, or none of the latest
+// version, has nothing to compare.
+func compareKeptFold(ctx context.Context, store Store, events []Event) ([]string, error) {
+	ss, ok := store.(SnapshotStore)
+	if !ok || len(events) == 0 {
+		return nil, nil
+	}
+	id := events[0].ProjectID
+	snap, err := ss.LoadSnapshot(ctx, id)
+	if err != nil || snap.Data == nil {
+		return nil, nil
+	}
+	kept, ok, err := DecodeSnapshot(snap.Data)
+	if err != nil {
+		return []string{"snapshot: cannot be read: " + err.Error()}, nil
+	}
+	if !ok {
+		return nil, nil
+	}
+	folded, err := Replay(events)
+	if err != nil {
+		return nil, corruptHistory(id, events, err)
+	}
+	sum := Summary{ProjectID: kept.ID, Name: kept.Name, Unit: kept.Unit, Kind: string(kept.Kind), State: kept.State,
+		Version: kept.Version, Approved: kept.Approved, UpdatedAt: StoreTime(kept.UpdatedAt)}
+	fields, err := compareFold(folded, sum)
+	for i := range fields {
+		fields[i] = "snapshot." + fields[i]
+	}
+	return fields, err
 }

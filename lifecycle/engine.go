@@ -164,7 +164,11 @@ func (e *Engine) Declare(ctx context.Context, actor Actor, d review.Declaration)
 			return nil, Event{}, err
 		}
 	}
+	// The engine assigns the project's ID: an ID the caller wrote on the
+	// declaration would name another project (and hide it from the
+	// 第四条 comparison, which skips a project's own ID).
 	p := &Project{ID: e.newID()}
+	d.ID = p.ID
 	ev, derr := decideTyped(rb, p, actor, DeclarePayload{Declaration: d}, now)
 	if derr != nil {
 		return nil, Event{}, derr

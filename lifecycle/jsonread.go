@@ -49,6 +49,7 @@ var strictOptions = sync.OnceValue(func() json.Options {
 			json.UnmarshalFromFunc(func(dec *jsontext.Decoder, d *DeclarePayload) error {
 				return readDeclaration(dec, &d.Declaration)
 			}),
+			json.UnmarshalFromFunc(readAmount),
 		)),
 	)
 })
@@ -420,5 +421,6 @@ func required(field, article string) *Error {
 	return e
 }
 
-// blank reports whether s is empty or white space.
-func blank(s string) bool { return strings.TrimSpace(s) == "" }
+// blank reports whether s shows nothing (review.IsBlank): empty, white
+// space, or only invisible characters such as zero-width spaces.
+func blank(s string) bool { return review.IsBlank(s) }

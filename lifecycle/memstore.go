@@ -110,6 +110,7 @@ type MemoryStore struct {
 	summaries map[string]Summary
 	ids       []string // sorted project IDs
 	feed      memFeed
+	keys      MemoryKeys
 }
 
 // NewMemoryStore returns an empty MemoryStore.
@@ -117,6 +118,7 @@ func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
 		events:    make(map[string][]Event),
 		summaries: make(map[string]Summary),
+		keys:      MemoryKeys{recs: map[[2]string]*KeyRecord{}},
 	}
 }
 
@@ -166,6 +168,11 @@ func (m *MemoryStore) Append(ctx context.Context, expected int64, events []Event
 	cur, known := m.events[id]
 	if actual := int64(len(cur)); actual != expected {
 		return nil, ConflictError(id, expected, actual)
+	}
+	if c, ok := KeyClaimFrom(ctx); ok {
+		if err := m.keys.commit(c, id, summary.Version); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]Event, len(in))
 	for i := range in {

@@ -405,6 +405,17 @@ func parseBudget(prefix string, data []byte) (Budget, *decimal.Decimal, []Findin
 	return b, total, nil
 }
 
+// ParseAmount reads one amount in 万元 from a JSON string or number,
+// exactly, with the one grammar every amount of the module is read with
+// (budgets, contracts, change requests): an optional "-", digits, and
+// optionally "." and more digits — no "+", no exponent, no "5." or ".5" —
+// within the bounds of a declarable amount (at most MaxScale decimal
+// places). present is false for a missing value, null and "" (a blank
+// cell). The findings name field.
+func ParseAmount(field string, raw json.RawMessage) (d decimal.Decimal, present bool, fs []Finding) {
+	return parseAmount(field, raw)
+}
+
 // parseAmount reads one amount in 万元 from a JSON string or number, exactly.
 // present is false for null and for "" (a blank cell).
 func parseAmount(field string, raw json.RawMessage) (d decimal.Decimal, present bool, fs []Finding) {

@@ -39,6 +39,27 @@ func normalizeTitle(s string) string {
 }
 
 // isBlank reports whether s has nothing but white space.
-func isBlank(s string) bool {
-	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u3000' }) == ""
+func isBlank(s string) bool { return IsBlank(s) }
+
+// IsBlank reports whether s shows nothing: it holds only white space
+// (including the ideographic space), invisible format characters (the
+// zero-width space, joiners, the byte order mark, soft hyphens: Unicode
+// category Cf), control characters, or the characters that render as
+// blank (the Hangul fillers, the blank Braille pattern). A name or a
+// reason made of them is as good as missing.
+func IsBlank(s string) bool {
+	for _, r := range s {
+		if !invisible(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func invisible(r rune) bool {
+	switch r {
+	case '\u115F', '\u1160', '\u3164', '\uFFA0', '\u2800', '\u3000':
+		return true
+	}
+	return unicode.IsSpace(r) || unicode.In(r, unicode.Cf, unicode.Cc)
 }

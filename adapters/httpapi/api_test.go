@@ -158,65 +158,6 @@ func TestIdempotencyKey(t *testing.T) {
 	})
 }
 
-func TestIdempotencyMemory(t *testing.T) {
-	now := testNow
-	clk := func() time.Time { return now }
-	fp := fingerprint("POST", "/v1/projects", []byte("{}"))
-	other := fingerprint("POST", "/v1/projects", []byte("{ }"))
-
-	t.Run("in flight", func(t *testing.T) {
-		s := newIdempotency(time.Hour, 10, clk)
-		e, p := s.begin("a\x00k", fp)
-		require.Nil(t, e)
-		require.Nil(t, p)
-		_, p = s.begin("a\x00k", fp)
-		require.NotNil(t, p)
-		assert.Equal(t, http.StatusConflict, p.Status)
-		assert.Equal(t, "idempotency_key_in_flight", p.Code)
-		s.finish("a\x00k", true, 201, http.Header{}, []byte("x"))
-		e, p = s.begin("a\x00k", fp)
-		require.Nil(t, p)
-		require.NotNil(t, e)
-		assert.Equal(t, 201, e.status)
-		_, p = s.begin("a\x00k", other)
-		require.NotNil(t, p)
-		assert.Equal(t, http.StatusUnprocessableEntity, p.Status)
-	})
-	t.Run("released when not kept", func(t *testing.T) {
-		s := newIdempotency(time.Hour, 10, clk)
-		s.begin("k", fp)
-		s.finish("k", false, 412, nil, nil)
-		e, p := s.begin("k", other)
-		assert.Nil(t, e)
-		assert.Nil(t, p)
-	})
-	t.Run("bounded: the oldest are forgotten", func(t *testing.T) {
-		s := newIdempotency(time.Hour, 3, clk)
-		for i := range 5 {
-			k := fmt.Sprint(i)
-			s.begin(k, fp)
-			s.finish(k, true, 200, nil, nil)
-		}
-		assert.Equal(t, 3, s.len())
-		e, _ := s.begin("0", other)
-		assert.Nil(t, e, "key 0 was forgotten, so it is free")
-		e, _ = s.begin("4", fp)
-		assert.NotNil(t, e, "key 4 is kept")
-	})
-	t.Run("expires after the TTL", func(t *testing.T) {
-		s := newIdempotency(time.Hour, 10, func() time.Time { return now })
-		s.begin("k", fp)
-		s.finish("k", true, 200, nil, nil)
-		now = now.Add(59 * time.Minute)
-		e, _ := s.begin("k", fp)
-		assert.NotNil(t, e, "just under the TTL")
-		now = now.Add(time.Minute)
-		e, p := s.begin("k", other)
-		assert.Nil(t, e, "at the TTL")
-		assert.Nil(t, p)
-	})
-}
-
 func TestMetrics(t *testing.T) {
 	h := newHarness(t, nil)
 	id, tag := h.declare(asUnitA, declaration(unitA, "学籍平台"))

@@ -18,7 +18,9 @@ import (
 
 // readBody reads a JSON request body of at most limit bytes. A body over
 // the limit is a 413 problem, a Content-Type other than JSON a 415; an
-// absent Content-Type is read as JSON.
+// absent Content-Type is read as JSON. A body whose shape exceeds the
+// bounds of checkShape (array lengths by field, members, depth, tokens)
+// is a 400 before anything is decoded.
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -38,6 +40,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		}
 		return nil, newProblem(http.StatusBadRequest, "body_unreadable",
 			"无法读取请求体："+err.Error(), "the request body cannot be read: "+err.Error())
+	}
+	if p := checkShape(body); p != nil {
+		return nil, p
 	}
 	return body, nil
 }

@@ -46,11 +46,16 @@
 // response with Idempotent-Replayed: true, even when the project has moved
 // on since (so a retry after a lost response does not get 412); the same key
 // with another request is 422 (idempotency_key_reused); while the first
-// request runs, 409 (idempotency_key_in_flight). Keys live in memory, per
-// actor, up to Config.IdempotencyTTL (24 hours) and Config.IdempotencyKeys
-// (10,000; the oldest are forgotten first); a restart forgets them, and
-// answers that depend on timing (409, 412, 428) or are failures (5xx) are
-// not kept.
+// request runs, 409 (idempotency_key_in_flight). Keys are kept per actor
+// by the store (lifecycle.KeyStore: the memory and SQL stores), so a retry
+// after a restart, or on another instance on the same database, gets the
+// first answer; the event a request appends is recorded with its key in
+// the append's own transaction, so a retry after a crash between the
+// commit and the answer gets the answer rebuilt from that event, and
+// nothing is done twice. Keys expire after Config.IdempotencyTTL (24
+// hours); the responses kept are bounded by Config.IdempotencyBytes (64
+// MiB, the oldest dropped first). Answers that depend on timing (409, 412,
+// 428) or are failures (5xx) are not kept.
 //
 // # Errors
 //
@@ -81,7 +86,10 @@
 //	     stored history that cannot be read back (lifecycle.KindCorrupt,
 //	     code history_corrupt), logged as an error: a retry meets it again
 //	503  the store failed or was cut short (lifecycle.KindUnavailable), the
-//	     authenticator failed, or /readyz is not ready
+//	     authenticator failed, /readyz is not ready, every request slot is
+//	     taken (overloaded, Config.MaxInFlight), the request outlived
+//	     Config.RequestTimeout (deadline_exceeded) or the overlap checks
+//	     are busy (overlap_checks_busy); every 503 carries Retry-After
 //
 // Bad input never produces a 5xx.
 //

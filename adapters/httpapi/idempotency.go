@@ -2,55 +2,46 @@ package httpapi
 
 import (
 	"bytes"
-	"container/list"
+	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/json"
 	"net/http"
-	"sync"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
+
+	"github.com/govit-cn/govit/lifecycle"
 )
 
-// Defaults of the idempotency-key memory.
+// Defaults of the idempotency keys.
 const (
-	// DefaultIdempotencyTTL is how long a response is kept for replay.
+	// DefaultIdempotencyTTL is how long a key is kept: a retry within it
+	// gets the first answer.
 	DefaultIdempotencyTTL = 24 * time.Hour
-	// DefaultIdempotencyKeys bounds the number of keys kept; the oldest
-	// are forgotten first.
-	DefaultIdempotencyKeys = 10000
+	// DefaultIdempotencyBytes bounds the responses kept for replay; the
+	// oldest are dropped first (an action's answer is then rebuilt from
+	// the event it recorded, a refusal's key is forgotten).
+	DefaultIdempotencyBytes = 64 << 20
+	// maxKeptResponse is the largest response kept as it was sent; a
+	// larger one that recorded an event is rebuilt from it on replay, and
+	// a larger refusal is not kept.
+	maxKeptResponse = 256 << 10
 	// maxIdempotencyKeyLen bounds the length of a key.
 	maxIdempotencyKeyLen = 255
+	// pruneEvery is how often, at most, expired keys and excess bytes are
+	// pruned (after a request that stored a response).
+	pruneEvery = time.Minute
 )
 
-// idempotency remembers, per actor and Idempotency-Key, the fingerprint of
-// the request (method, path and body) and the response it got, so that a
-// retry replays the response instead of acting twice. It lives in memory,
-// bounded in size (oldest first out) and in age; a restart forgets it.
-type idempotency struct {
-	mu      sync.Mutex
-	ttl     time.Duration
-	max     int
-	now     func() time.Time
-	entries map[string]*list.Element
-	order   *list.List // of *idemEntry, oldest first
-}
-
-type idemEntry struct {
-	key         string
-	fingerprint [sha256.Size]byte
-	at          time.Time
-	done        bool
-	status      int
-	header      http.Header
-	body        []byte
-}
-
-func newIdempotency(ttl time.Duration, max int, now func() time.Time) *idempotency {
-	if ttl <= 0 {
-		ttl = DefaultIdempotencyTTL
-	}
-	if max <= 0 {
-		max = DefaultIdempotencyKeys
-	}
-	return &idempotency{ttl: ttl, max: max, now: now, entries: map[string]*list.Element{}, order: list.New()}
+// keys is the server's use of a lifecycle.KeyStore.
+type keys struct {
+	store     lifecycle.KeyStore
+	ttl       time.Duration
+	maxBytes  int64
+	lastPrune atomic.Int64 // Unix nanoseconds of the last prune
+	pruning   atomic.Bool
 }
 
 func fingerprint(method, path string, body []byte) [sha256.Size]byte {
@@ -63,89 +54,6 @@ func fingerprint(method, path string, body []byte) [sha256.Size]byte {
 	var out [sha256.Size]byte
 	copy(out[:], h.Sum(nil))
 	return out
-}
-
-// begin claims key for a request with fingerprint fp. It returns the
-// stored response to replay, or a problem (the key is in use by a request
-// still running, or was used for another request), or neither: then the
-// caller runs the request and must call finish.
-func (s *idempotency) begin(key string, fp [sha256.Size]byte) (*idemEntry, *Problem) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	s.expire(now)
-	if el, ok := s.entries[key]; ok {
-		e := el.Value.(*idemEntry)
-		if e.fingerprint != fp {
-			return nil, newProblem(http.StatusUnprocessableEntity, "idempotency_key_reused",
-				"该 Idempotency-Key 已用于另一请求（方法、路径或请求体不同），请为新请求使用新的键",
-				"this Idempotency-Key was used for another request (different method, path or body); use a new key for a new request")
-		}
-		if !e.done {
-			return nil, newProblem(http.StatusConflict, "idempotency_key_in_flight",
-				"使用该 Idempotency-Key 的请求仍在处理中，请稍后重试",
-				"a request with this Idempotency-Key is still being processed; retry later")
-		}
-		return e, nil
-	}
-	s.entries[key] = s.order.PushBack(&idemEntry{key: key, fingerprint: fp, at: now})
-	s.evict()
-	return nil, nil
-}
-
-// finish stores the response of a claimed key, or releases the key when
-// the response is not one to replay (keep is false).
-func (s *idempotency) finish(key string, keep bool, status int, header http.Header, body []byte) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	el, ok := s.entries[key]
-	if !ok {
-		return
-	}
-	if !keep {
-		s.order.Remove(el)
-		delete(s.entries, key)
-		return
-	}
-	e := el.Value.(*idemEntry)
-	e.done, e.status, e.header, e.body = true, status, header, bytes.Clone(body)
-}
-
-// expire drops entries older than the TTL; entries are in claim order.
-func (s *idempotency) expire(now time.Time) {
-	for el := s.order.Front(); el != nil; {
-		e := el.Value.(*idemEntry)
-		if now.Sub(e.at) < s.ttl {
-			return
-		}
-		next := el.Next()
-		if e.done {
-			s.order.Remove(el)
-			delete(s.entries, e.key)
-		}
-		el = next
-	}
-}
-
-// evict forgets the oldest finished entries beyond the bound. Entries of
-// requests still running are kept, so the bound may be exceeded by at most
-// the number of requests in flight.
-func (s *idempotency) evict() {
-	for el := s.order.Front(); el != nil && s.order.Len() > s.max; {
-		next := el.Next()
-		if e := el.Value.(*idemEntry); e.done {
-			s.order.Remove(el)
-			delete(s.entries, e.key)
-		}
-		el = next
-	}
-}
-
-// len reports the number of keys held.
-func (s *idempotency) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.order.Len()
 }
 
 // replayable reports whether a response is kept for replay: successes and
@@ -175,4 +83,131 @@ func (r *recorder) Write(b []byte) (int, error) {
 // replayHeaders are the response headers a replay repeats.
 func replayHeaders() []string {
 	return []string{"Content-Type", "Location", "ETag", "Cache-Control"}
+}
+
+// rebuild writes the answer of a request that recorded version of
+// projectID, from the store, when its response was not kept.
+type rebuild func(w http.ResponseWriter, projectID string, version int64) error
+
+// idempotent runs a state-changing request under its Idempotency-Key, if it
+// has one: a retry of the same request (same actor, key, method, path and
+// body) replays the first answer, marked Idempotent-Replayed: true, from
+// any instance and after any restart when the store keeps keys
+// (lifecycle.KeyStore); the same key with another request is refused with
+// 422 (idempotency_key_reused), and while the first request is still
+// running with 409 (idempotency_key_in_flight).
+//
+// The append run makes is recorded with the key in the append's own
+// transaction (lifecycle.WithKeyClaim): a request whose process dies after
+// its commit is answered, on retry, with the answer rebuilt from the event
+// it recorded, never done twice. A claim whose request stored nothing is
+// taken over once its lease (twice the request timeout) has passed.
+func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor, body []byte, again rebuild, run func(http.ResponseWriter, *http.Request) error) error {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		return run(w, r)
+	}
+	if len(key) > maxIdempotencyKeyLen || strings.ContainsFunc(key, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+		return badParam("Idempotency-Key", "须是 1 至 255 个可见 ASCII 字符", "must be 1 to 255 visible ASCII characters")
+	}
+	fp := fingerprint(r.Method, r.URL.Path, body)
+	token := rand.Text()
+	now := s.clock()
+	rec, claimed, err := s.keys.store.ClaimKey(r.Context(), actor.ID, key, fp[:], token, now, now.Add(2*s.timeout), now.Add(-s.keys.ttl))
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		return s.replay(w, rec, fp[:], again)
+	}
+	claim := lifecycle.KeyClaim{Actor: actor.ID, Key: key, Token: token}
+	rw := &recorder{statusWriter: statusWriter{ResponseWriter: w}}
+	if err := run(rw, r.WithContext(lifecycle.WithKeyClaim(r.Context(), claim))); err != nil {
+		p, genuine := problemOf(err)
+		if genuine {
+			s.fail(rw, r, err, p)
+		} else {
+			writeProblem(rw, p)
+		}
+	}
+	// The outcome is stored even if the client has gone: its retry wants it.
+	ctx := context.WithoutCancel(r.Context())
+	status := rw.status
+	if status == 0 || !replayable(status) || (rw.body.Len() > maxKeptResponse && status >= 400) {
+		if err := s.keys.store.ReleaseKey(ctx, claim); err != nil {
+			s.log.ErrorContext(ctx, "idempotency key not released", "key", key, "error", err)
+		}
+		return nil
+	}
+	header := http.Header{}
+	for _, k := range replayHeaders() {
+		if v := rw.Header().Values(k); len(v) > 0 {
+			header[k] = append([]string(nil), v...)
+		}
+	}
+	hj, _ := json.Marshal(header)
+	kept := rw.body.Bytes()
+	if len(kept) > maxKeptResponse {
+		kept = nil // rebuilt from the event on replay
+	}
+	if err := s.keys.store.FinishKey(ctx, claim, status, hj, kept); err != nil {
+		s.log.ErrorContext(ctx, "idempotency response not stored", "key", key, "error", err)
+	}
+	s.maybePrune()
+	return nil
+}
+
+// replay answers a request whose key is taken: with the stored answer, the
+// answer rebuilt from the event the first request recorded, or a problem.
+func (s *Server) replay(w http.ResponseWriter, rec lifecycle.KeyRecord, fp []byte, again rebuild) error {
+	if !bytes.Equal(rec.Fingerprint, fp) {
+		return newProblem(http.StatusUnprocessableEntity, "idempotency_key_reused",
+			"该 Idempotency-Key 已用于另一请求（方法、路径或请求体不同），请为新请求使用新的键",
+			"this Idempotency-Key was used for another request (different method, path or body); use a new key for a new request")
+	}
+	switch {
+	case rec.Status != 0 && rec.Body != nil:
+		var header http.Header
+		_ = json.Unmarshal(rec.Header, &header)
+		h := w.Header()
+		for k, v := range header {
+			h[k] = v
+		}
+		h.Set("Idempotent-Replayed", "true")
+		w.WriteHeader(rec.Status)
+		_, _ = w.Write(rec.Body)
+		return nil
+	case rec.ProjectID != "":
+		w.Header().Set("Idempotent-Replayed", "true")
+		return again(w, rec.ProjectID, rec.Version)
+	}
+	// The first request may still run, until its lease passes at the
+	// latest.
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	return newProblem(http.StatusConflict, "idempotency_key_in_flight",
+		"使用该 Idempotency-Key 的请求仍在处理中，请稍后重试",
+		"a request with this Idempotency-Key is still being processed; retry later")
+}
+
+// maybePrune prunes expired keys and excess bytes in the background, at
+// most once every pruneEvery.
+func (s *Server) maybePrune() {
+	now := time.Now()
+	if now.UnixNano()-s.keys.lastPrune.Load() < int64(pruneEvery) || !s.keys.pruning.CompareAndSwap(false, true) {
+		return
+	}
+	s.keys.lastPrune.Store(now.UnixNano())
+	go func() {
+		defer s.keys.pruning.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), pruneEvery)
+		defer cancel()
+		n, err := s.keys.store.PruneKeys(ctx, s.clock().Add(-s.keys.ttl), s.keys.maxBytes)
+		if err != nil {
+			s.log.Warn("idempotency keys not pruned", "error", err)
+			return
+		}
+		if n > 0 {
+			s.log.Debug("idempotency keys pruned", "deleted", n)
+		}
+	}()
 }

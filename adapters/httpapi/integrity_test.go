@@ -82,10 +82,15 @@ func TestProjectionEditedBySQLIsFound(t *testing.T) {
 
 			st.exec(t, `UPDATE projections SET unit = $1 WHERE project_id = $2`, unitB, id)
 			st.exec(t, `UPDATE projections SET state = 'approved' WHERE project_id = $1`, other)
+			// The kept fold the engine reads projects from is checked too.
+			third, _ := h.declare(asUnitA, declaration(unitA, "食堂管理平台"))
+			var data []byte
+			require.NoError(t, st.store.(*sqlstore.Store).DB().QueryRowContext(t.Context(), `SELECT data FROM snapshots WHERE project_id = $1`, third).Scan(&data))
+			st.exec(t, `UPDATE snapshots SET data = $1 WHERE project_id = $2`, bytes.ReplaceAll(data, []byte(unitA), []byte(unitB)), third)
 			var found []lifecycle.ProjectionMismatch
 			_, err = lifecycle.AuditProjections(t.Context(), st.store, func(m lifecycle.ProjectionMismatch) { found = append(found, m) })
 			require.NoError(t, err)
-			require.Len(t, found, 2)
+			require.Len(t, found, 3)
 			byID := map[string]lifecycle.ProjectionMismatch{}
 			for _, m := range found {
 				byID[m.ProjectID] = m
@@ -96,6 +101,9 @@ func TestProjectionEditedBySQLIsFound(t *testing.T) {
 			assert.Contains(t, byID[id].String(), unitA)
 			require.Contains(t, byID, other)
 			assert.Contains(t, byID[other].Fields[0], "state")
+			require.Contains(t, byID, third)
+			require.NotEmpty(t, byID[third].Fields)
+			assert.Contains(t, byID[third].Fields[0], "snapshot.unit")
 		})
 	}
 }

@@ -18,6 +18,7 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
 	actions  *prometheus.CounterVec
+	rejected *prometheus.CounterVec
 }
 
 // newMetrics registers the collectors on reg, or on a new registry with
@@ -51,8 +52,12 @@ func newMetrics(reg *prometheus.Registry) (*metrics, error) {
 			Namespace: "govit", Name: "actions_total",
 			Help: "Lifecycle actions by action name and outcome (ok, or the problem code's class: invalid, forbidden, not_found, conflict, refused, precondition_failed, error).",
 		}, []string{"action", "outcome"}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "govit", Subsystem: "http", Name: "rejected_total",
+			Help: "Requests answered 503 for load, by reason: in_flight (every slot taken), deadline (the request timeout passed), overlap_checks.",
+		}, []string{"reason"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.duration, m.inFlight, m.actions} {
+	for _, c := range []prometheus.Collector{m.requests, m.duration, m.inFlight, m.actions, m.rejected} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/govit-cn/govit/calendar"
 	"github.com/govit-cn/govit/lifecycle"
@@ -42,8 +44,48 @@ type Problem struct {
 	EN string `json:"en,omitempty"`
 	// Guard names the transition guard that refused, if any.
 	Guard string `json:"guard,omitempty"`
-	// Errors lists the findings behind the problem, each naming its field.
+	// Errors lists the findings behind the problem, each naming its field:
+	// at most MaxProblemErrors of them.
 	Errors []FieldError `json:"errors,omitempty"`
+	// ErrorsOmitted counts the findings beyond MaxProblemErrors that are
+	// not listed (zero when all are).
+	ErrorsOmitted int `json:"errors_omitted,omitempty"`
+}
+
+// MaxProblemErrors caps the field errors a problem lists, and
+// maxProblemText the runes of its messages: a request with thousands of
+// failing items gets the first ones and the count of the rest, not a
+// response many times its size.
+const (
+	MaxProblemErrors = 50
+	maxProblemText   = 4000
+)
+
+// capped returns p with at most MaxProblemErrors errors and messages of at
+// most maxProblemText runes, saying how many more errors there were.
+func (p Problem) capped() Problem {
+	if n := len(p.Errors) - MaxProblemErrors; n > 0 {
+		p.Errors = p.Errors[:MaxProblemErrors:MaxProblemErrors]
+		p.ErrorsOmitted += n
+	}
+	more := p.ErrorsOmitted
+	p.ZH = cutText(p.ZH, fmt.Sprintf("……（另有 %d 条未列出）", more), more > 0)
+	p.EN = cutText(p.EN, fmt.Sprintf("… (and %d more not listed)", more), more > 0)
+	p.Detail = cutText(p.Detail, fmt.Sprintf("… (and %d more not listed)", more), more > 0)
+	return p
+}
+
+// cutText cuts s to maxProblemText runes, ending it with tail when it was
+// cut or when always is set.
+func cutText(s, tail string, always bool) string {
+	if utf8.RuneCountInString(s) > maxProblemText {
+		r := []rune(s)
+		return string(r[:maxProblemText]) + tail
+	}
+	if always && s != "" {
+		return s + tail
+	}
+	return s
 }
 
 // FieldError is one finding of a Problem: the JSON field (or query
@@ -161,9 +203,9 @@ func problemOf(err error) (*Problem, bool) {
 // article and messages lead, every finding is listed.
 func findingsProblem(status int, code string, fs []review.Finding) *Problem {
 	p := &Problem{Status: status, Code: code, Errors: fieldErrors(fs)}
-	zh := make([]string, 0, len(fs))
-	en := make([]string, 0, len(fs))
-	for _, f := range fs {
+	zh := make([]string, 0, min(len(fs), MaxProblemErrors))
+	en := make([]string, 0, min(len(fs), MaxProblemErrors))
+	for _, f := range fs[:min(len(fs), MaxProblemErrors)] {
 		zh = append(zh, f.ZH)
 		en = append(en, f.EN)
 	}
@@ -199,6 +241,7 @@ func writeProblem(w http.ResponseWriter, p *Problem) {
 	if out.Detail == "" {
 		out.Detail = out.EN
 	}
+	out = out.capped()
 	body, err := json.Marshal(out)
 	if err != nil {
 		body = []byte(`{"type":"urn:govit:problem:internal_error","title":"Internal Server Error","status":500,"code":"internal_error"}`)
@@ -209,6 +252,10 @@ func writeProblem(w http.ResponseWriter, p *Problem) {
 	h.Set("Cache-Control", "no-store")
 	h.Del("ETag")
 	h.Del("Location")
+	if out.Status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
+		// Every 503 is for a cause that passes: say when to retry.
+		h.Set("Retry-After", strconv.Itoa(retryAfterSeconds))
+	}
 	w.WriteHeader(out.Status)
 	_, _ = w.Write(append(body, '\n'))
 }

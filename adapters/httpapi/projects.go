@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -96,17 +97,54 @@ func (s *Server) postProject(w http.ResponseWriter, r *http.Request, actor lifec
 	if err != nil {
 		return err
 	}
-	return s.idempotent(w, r, actor, body, func(w http.ResponseWriter) error {
-		p, _, err := s.engine.Declare(r.Context(), actor, d)
-		if err != nil {
-			return err
-		}
+	if d.ID != "" {
+		// The server assigns project IDs; an ID sent would name some
+		// other project (and hide it from the 第四条 comparison).
+		p := newProblem(http.StatusBadRequest, "id_assigned_by_server",
+			"项目编号由服务器分配，申报表中不能填写 id", "the server assigns project IDs: a declaration may not carry an id")
+		p.Errors = []FieldError{{Field: "id", Code: "id_assigned_by_server", ZH: p.ZH, EN: p.EN}}
+		return p
+	}
+	created := func(w http.ResponseWriter, p *lifecycle.Project) {
 		h := w.Header()
 		h.Set("Location", projectLocation(p.ID))
 		h.Set("ETag", etag(p.Version))
 		writeJSON(w, http.StatusCreated, projectJSON{Project: p, Permitted: s.permitted(p, actor)})
+	}
+	again := func(w http.ResponseWriter, id string, version int64) error {
+		p, _, err := s.projectAt(r.Context(), actor, id, version)
+		if err != nil {
+			return err
+		}
+		created(w, p)
+		return nil
+	}
+	return s.idempotent(w, r, actor, body, again, func(w http.ResponseWriter, r *http.Request) error {
+		p, _, err := s.engine.Declare(r.Context(), actor, d)
+		if err != nil {
+			return err
+		}
+		created(w, p)
 		return nil
 	})
+}
+
+// projectAt is the project as it was at version, folded from its
+// history, and the event of that version: the answer of the request that
+// recorded it, rebuilt for a retry whose first answer was not kept.
+func (s *Server) projectAt(ctx context.Context, actor lifecycle.Actor, id string, version int64) (*lifecycle.Project, lifecycle.Event, error) {
+	evs, err := s.engine.Events(ctx, actor, id)
+	if err != nil {
+		return nil, lifecycle.Event{}, err
+	}
+	if version < 1 || version > int64(len(evs)) {
+		return nil, lifecycle.Event{}, lifecycle.CorruptError(id, version, fmt.Errorf("an idempotency key names version %d of %d", version, len(evs)))
+	}
+	p, err := lifecycle.Replay(evs[:version])
+	if err != nil {
+		return nil, lifecycle.Event{}, lifecycle.CorruptError(id, version, err)
+	}
+	return p, evs[version-1], nil
 }
 
 // overlapListJSON is the answer to an overlap check: the findings, never
@@ -126,15 +164,17 @@ func (s *Server) postOverlaps(w http.ResponseWriter, r *http.Request, actor life
 	if err != nil {
 		return err
 	}
-	fs, err := s.engine.Overlaps(r.Context(), actor, d)
-	if err != nil {
-		return err
-	}
-	if fs == nil {
-		fs = []review.Finding{}
-	}
-	writeJSON(w, http.StatusOK, overlapListJSON{Findings: fs})
-	return nil
+	return s.limitOverlaps(w, func() error {
+		fs, err := s.engine.Overlaps(r.Context(), actor, d)
+		if err != nil {
+			return err
+		}
+		if fs == nil {
+			fs = []review.Finding{}
+		}
+		writeJSON(w, http.StatusOK, overlapListJSON{Findings: fs})
+		return nil
+	})
 }
 
 // getProject reads a project: GET /v1/projects/{id}.
@@ -190,7 +230,16 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, actor lifecycle.
 	if err != nil {
 		return err
 	}
-	return s.idempotent(w, r, actor, body, func(w http.ResponseWriter) error {
+	again := func(w http.ResponseWriter, id string, version int64) error {
+		p, ev, err := s.projectAt(r.Context(), actor, id, version)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("ETag", etag(p.Version))
+		writeJSON(w, http.StatusOK, actionJSON{Project: p, Event: ev, Permitted: s.permitted(p, actor)})
+		return nil
+	}
+	return s.idempotent(w, r, actor, body, again, func(w http.ResponseWriter, r *http.Request) error {
 		ifMatch := r.Header.Get("If-Match")
 		if ifMatch == "" {
 			return newProblem(http.StatusPreconditionRequired, "precondition_required",

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -48,16 +49,32 @@ type Config struct {
 	// registry of the server's own (with the Go and process collectors)
 	// when nil. The process-wide default registry is never used.
 	Registry *prometheus.Registry
-	// IdempotencyTTL is how long a response is kept for replay under its
-	// Idempotency-Key; DefaultIdempotencyTTL when zero.
+	// Keys keeps the Idempotency-Keys; when nil, the engine's store if it
+	// is a lifecycle.KeyStore (the memory and SQL stores are: keys then
+	// survive restarts and are shared by every instance on the database),
+	// else keys of this process alone (lifecycle.NewMemoryKeys).
+	Keys lifecycle.KeyStore
+	// IdempotencyTTL is how long a key is kept (a retry within it gets the
+	// first answer); DefaultIdempotencyTTL when zero.
 	IdempotencyTTL time.Duration
 	// MaxDocumentBytes caps an uploaded document's request (413 above
 	// it); the engine's document.Ingester enforces its own limit on the
 	// file. Zero leaves it to the ingester.
 	MaxDocumentBytes int64
-	// IdempotencyKeys bounds the keys kept (oldest forgotten first);
-	// DefaultIdempotencyKeys when zero.
-	IdempotencyKeys int
+	// IdempotencyBytes bounds the responses kept for replay (the oldest
+	// are dropped first); DefaultIdempotencyBytes when zero.
+	IdempotencyBytes int64
+	// MaxInFlight bounds the /v1 requests served at once; a request over
+	// it is answered 503 with Retry-After. DefaultMaxInFlight when zero.
+	MaxInFlight int
+	// RequestTimeout bounds the time a request works: one not finished by
+	// then is answered 503 with Retry-After (and its context ends).
+	// DefaultRequestTimeout when zero; keep it below the http.Server's
+	// WriteTimeout, or the connection is cut first.
+	RequestTimeout time.Duration
+	// MaxOverlapChecks bounds the overlap checks (第四条) run at once;
+	// DefaultMaxOverlapChecks when zero.
+	MaxOverlapChecks int
 }
 
 // Server is the REST API over a lifecycle.Engine. It is an http.Handler;
@@ -73,7 +90,10 @@ type Server struct {
 	// maxDocument caps a document upload's request.
 	maxDocument int64
 	metrics     *metrics
-	idem        *idempotency
+	keys        *keys
+	slots       chan struct{}
+	overlaps    chan struct{}
+	timeout     time.Duration
 	mux         *http.ServeMux
 	handler     http.Handler
 	patterns    []string
@@ -87,8 +107,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Auth == nil {
 		return nil, errors.New("httpapi: Config.Auth is required")
 	}
-	if cfg.MaxBodyBytes < 0 {
-		return nil, errors.New("httpapi: Config.MaxBodyBytes must not be negative")
+	if cfg.MaxBodyBytes < 0 || cfg.MaxInFlight < 0 || cfg.RequestTimeout < 0 || cfg.MaxOverlapChecks < 0 {
+		return nil, errors.New("httpapi: Config.MaxBodyBytes, MaxInFlight, RequestTimeout and MaxOverlapChecks must not be negative")
 	}
 	s := &Server{
 		engine:      cfg.Engine,
@@ -117,10 +137,21 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("httpapi: metrics: %w", err)
 	}
 	s.metrics = m
-	s.idem = newIdempotency(cfg.IdempotencyTTL, cfg.IdempotencyKeys, s.clock)
+	ks := cfg.Keys
+	if ks == nil {
+		if k, ok := cfg.Engine.Store().(lifecycle.KeyStore); ok {
+			ks = k
+		} else {
+			ks = lifecycle.NewMemoryKeys()
+		}
+	}
+	s.keys = &keys{store: ks, ttl: cmp.Or(cfg.IdempotencyTTL, DefaultIdempotencyTTL), maxBytes: cmp.Or(cfg.IdempotencyBytes, DefaultIdempotencyBytes)}
+	s.slots = make(chan struct{}, cmp.Or(cfg.MaxInFlight, DefaultMaxInFlight))
+	s.overlaps = make(chan struct{}, cmp.Or(cfg.MaxOverlapChecks, DefaultMaxOverlapChecks))
+	s.timeout = cmp.Or(cfg.RequestTimeout, DefaultRequestTimeout)
 	s.mux = http.NewServeMux()
 	s.register()
-	s.handler = s.observe(s.recover(s.mux))
+	s.handler = s.observe(s.admission(s.recover(s.mux)))
 	return s, nil
 }
 
@@ -326,7 +357,10 @@ func (s *Server) recover(next http.Handler) http.Handler {
 			s.log.ErrorContext(r.Context(), "panic serving request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
-			if sw != nil && sw.status != 0 {
+			if bw, ok := w.(*bufferedWriter); ok {
+				// Nothing has been sent: drop what was written.
+				bw.reset()
+			} else if sw != nil && sw.status != 0 {
 				// The response has begun; all that is left is to cut it.
 				panic(http.ErrAbortHandler)
 			}

@@ -337,6 +337,11 @@ func (s *Store) appendOne(ctx context.Context, tx *sql.Tx, op *appendOp) error {
 			return err
 		}
 	}
+	if c, ok := lifecycle.KeyClaimFrom(ctx); ok {
+		if err := s.commitKey(ctx, tx, c, id, sum.Version); err != nil {
+			return err
+		}
+	}
 	if len(s.joined) > 0 || len(op.extra) > 0 {
 		stored, err := storedEvents(rs)
 		if err != nil {

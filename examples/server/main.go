@@ -31,6 +31,11 @@
 //	-suite             algorithms of a new keyring: hmac-sha256+ed25519
 //	                   (default) or hmac-sm3+sm2 (国密 SM3/SM2)
 //	-verify-every      background verification interval (1h; 0 never)
+//	-max-conns         connections open at once, idle ones included (512);
+//	                   one more is answered 503 with Retry-After and closed
+//	-max-in-flight     API requests served at once (128); more get 503
+//	-request-timeout   how long a request may work (20s) before it is
+//	                   answered 503 with Retry-After, never a cut connection
 //	-log-level         debug, info, warn or error (info)
 //	-shutdown-timeout  how long in-flight requests get on shutdown (10s)
 //	-webhook-hosts     comma-separated hosts webhooks may go to (none)
@@ -163,6 +168,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	webhookHosts := fl.String("webhook-hosts", "", "comma-separated hosts webhooks may be registered for and sent to (none by default)")
 	webhookDispatch := fl.Bool("webhook-dispatch", true, "send webhook deliveries from this instance")
 	docFlags := addDocumentFlags(fl)
+	maxConns := fl.Int("max-conns", 512, "most connections open at once, idle keep-alive ones included; more are answered 503")
+	maxInFlight := fl.Int("max-in-flight", httpapi.DefaultMaxInFlight, "most API requests served at once; more are answered 503")
+	requestTimeout := fl.Duration("request-timeout", httpapi.DefaultRequestTimeout, "how long a request may work before it is answered 503 (below the 30s write timeout)")
 	if err := parseFlags(fl, args); err != nil {
 		return err
 	}
@@ -232,6 +240,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// The multipart framing aside, a document's own limit is the
 		// ingester's (413 either way).
 		MaxDocumentBytes: documents.MaxSize,
+		MaxInFlight:      *maxInFlight, RequestTimeout: *requestTimeout,
 	})
 	if err != nil {
 		return err
@@ -256,10 +265,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	if *maxConns <= 0 || *maxInFlight <= 0 || *requestTimeout <= 0 || *requestTimeout >= writeTimeout {
+		return fmt.Errorf("-max-conns and -max-in-flight must be positive, -request-timeout between 0 and %s", writeTimeout)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
+	ln = limitConns(ln, *maxConns)
 	srv := &http.Server{
 		Handler:           integrityHandler(verify, keyring, auth, logger, handler),
 		ReadHeaderTimeout: readHeaderTimeout,

@@ -115,7 +115,7 @@ func (s *Server) idempotent(w http.ResponseWriter, r *http.Request, actor lifecy
 	now := s.clock()
 	rec, claimed, err := s.keys.store.ClaimKey(r.Context(), actor.ID, key, fp[:], token, now, now.Add(2*s.timeout), now.Add(-s.keys.ttl))
 	if err != nil {
-		return err
+		return keyStoreError(r.Context(), err)
 	}
 	if !claimed {
 		return s.replay(w, rec, fp[:], again)
@@ -210,4 +210,19 @@ func (s *Server) maybePrune() {
 			s.log.Debug("idempotency keys pruned", "deleted", n)
 		}
 	}()
+}
+
+// keyStoreError is the problem of a key store that failed: a refusal of
+// the store's own (text it cannot keep) as it is, anything else a 503 —
+// the store failed, or the request ran out of time — never a 500.
+func keyStoreError(ctx context.Context, err error) error {
+	if lifecycle.KindOf(err) != "" {
+		return err
+	}
+	if ctx.Err() != nil {
+		return &lifecycle.Error{Kind: lifecycle.KindUnavailable, Code: "context_done", Err: err,
+			ZH: "请求已结束", EN: "the request has ended: " + err.Error()}
+	}
+	return &lifecycle.Error{Kind: lifecycle.KindUnavailable, Code: "store_failed", Err: err,
+		ZH: "幂等键存储暂不可用", EN: "the idempotency key store failed: " + err.Error()}
 }

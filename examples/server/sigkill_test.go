@@ -30,7 +30,7 @@ type child struct {
 
 func startChild(t *testing.T, args ...string) *child {
 	t.Helper()
-	enc, err := json.Marshal(append([]string{"-addr", "127.0.0.1:0", "-log-level", "error", "-verify-every", "0", "-request-timeout", "1s"}, args...))
+	enc, err := json.Marshal(append([]string{"-addr", "127.0.0.1:0", "-log-level", "error", "-verify-every", "0", "-request-timeout", "5s"}, args...))
 	require.NoError(t, err)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), mainChild+"="+string(enc))
@@ -109,7 +109,7 @@ func TestSIGKILLWithIdempotentRetries(t *testing.T) {
 			first := startChild(t, args...)
 			token := first.tokens["TOKEN_UNIT"]
 			require.NotEmpty(t, token)
-			client := &http.Client{Timeout: 10 * time.Second}
+			client := &http.Client{Timeout: 30 * time.Second}
 
 			const n = 60
 			body := func(i int) string { return declarationBody(fmt.Sprintf("断电测试项目%03d", i)) }
@@ -137,7 +137,9 @@ func TestSIGKILLWithIdempotentRetries(t *testing.T) {
 				mu.Lock()
 				enough := len(acked) >= n/3
 				mu.Unlock()
-				if enough && !killed {
+				// Killed once a third is acknowledged, or two thirds sent
+				// on a machine too slow to acknowledge them.
+				if (enough || i >= 2*n/3) && !killed {
 					require.NoError(t, first.cmd.Process.Kill()) // SIGKILL
 					killed = true
 				}
@@ -159,7 +161,7 @@ func TestSIGKILLWithIdempotentRetries(t *testing.T) {
 					id     string
 					err    error
 				)
-				for deadline := time.Now().Add(20 * time.Second); ; {
+				for deadline := time.Now().Add(60 * time.Second); ; {
 					status, id, err = keyedDeclare(client, again.url, token, fmt.Sprint("kill-", i), body(i))
 					require.NoError(t, err)
 					if status != http.StatusConflict || time.Now().After(deadline) {

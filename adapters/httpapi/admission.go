@@ -19,8 +19,9 @@ const (
 	// a slow request gets an answer rather than a cut connection.
 	DefaultRequestTimeout = 20 * time.Second
 	// DefaultMaxOverlapChecks bounds the 第四条 overlap checks run at once:
-	// each reads every project the caller may see.
-	DefaultMaxOverlapChecks = 2
+	// each scores the candidates the store's index finds, a heavier read
+	// than any other request.
+	DefaultMaxOverlapChecks = 16
 	// retryAfterSeconds is the Retry-After of a 503 for load.
 	retryAfterSeconds = 1
 )

@@ -107,10 +107,11 @@
 //     (lifecycle.EncodeSnapshot), replaced in each append's transaction;
 //     LoadSnapshot returns it with the projection's version in one row,
 //     and nothing when it is older (an append without a fold).
-//   - overlap_features, overlap_grams, overlap_df: the 第四条 index. The
-//     declaration in force of each project (unit, name, content, parent)
-//     with its distinct character bigrams; an inverted index from bigram
-//     to project; the number of projects holding each bigram. Written when
+//   - overlap_features, overlap_sizes, overlap_grams, overlap_df: the
+//     第四条 index. The declaration in force of each project (unit, name,
+//     content, parent) with its distinct character bigrams; their number
+//     alone (migration 00004), narrow rows for counting; an inverted index
+//     from bigram to project; the number of projects holding each bigram. Written when
 //     the declaration in force changes. OverlapCandidates looks up the
 //     rarest part of a declaration's bigrams that any project reaching
 //     the threshold must share (lifecycle.OverlapProbe), and returns the

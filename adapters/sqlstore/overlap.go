@@ -57,12 +57,18 @@ func (s *Store) putOverlap(ctx context.Context, tx *sql.Tx, projectID string, f 
 		if err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_sizes (id, size) VALUES ($1, $2)`, id, len(grams)); err != nil {
+			return err
+		}
 	case err != nil:
 		return err
 	default:
 		_, err = tx.ExecContext(ctx, `UPDATE overlap_features SET unit = $2, name = $3, content = $4, parent_id = $5, size = $6, grams = $7
 			WHERE id = $1`, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
 		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE overlap_sizes SET size = $2 WHERE id = $1`, id, len(grams)); err != nil {
 			return err
 		}
 	}
@@ -196,7 +202,7 @@ func (s *Store) OverlapCandidates(ctx context.Context, q lifecycle.OverlapQuery)
 	args := append(int64Args(prefix), lo, hi)
 	rows, err := s.db.QueryContext(ctx, `SELECT c.id, f.size, c.m FROM
 		(SELECT id, COUNT(*) AS m FROM overlap_grams WHERE gram IN (`+inList(prefix, 1)+`) GROUP BY id) c
-		JOIN overlap_features f ON f.id = c.id
+		JOIN overlap_sizes f ON f.id = c.id
 		WHERE f.size BETWEEN $`+strconv.Itoa(len(prefix)+1)+` AND $`+strconv.Itoa(len(prefix)+2), args...)
 	if err != nil {
 		return nil, s.fail(ctx, "overlap", err)

@@ -5,7 +5,7 @@
 // inserts (group commit). BENCHMARKS.md's scaling table comes from it.
 //
 //	go run ./examples/scale seed    -db /tmp/scale-100k.db -projects 100000 -histories 100,1000,10000
-//	go run ./examples/scale measure -db /tmp/scale-100k.db -n 30
+//	go run ./examples/scale measure -db /tmp/scale-100k.db -n 30 -baseline
 //	go run ./examples/scale commit  -db /tmp/scale-commit.db -clients 16 -duration 5s -rounds 3
 //
 // -db is a SQLite path or a postgres:// URL (as for sqlstore.Open). Seed
@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	histories := fl.String("histories", "100,1000,10000", "seed and measure: lengths of the long histories")
 	seedValue := fl.Uint64("seed", 1, "seed of the generated texts")
 	n := fl.Int("n", 30, "measure: timed calls per operation")
+	baseline := fl.Bool("baseline", false, "measure: also time reads and the 第四条 check as without kept folds and the index, in the same run")
 	clients := fl.Int("clients", 16, "commit: concurrent clients")
 	duration := fl.Duration("duration", 5*time.Second, "commit: time per round and side")
 	rounds := fl.Int("rounds", 3, "commit: rounds")
@@ -83,7 +84,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if *n < 1 || *n > 10000 {
 			return fmt.Errorf("-n must be 1–10000")
 		}
-		return measure(ctx, out, *dsn, *n, hs, *seedValue)
+		return measure(ctx, out, *dsn, *n, hs, *seedValue, *baseline)
 	case "commit":
 		if *clients < 1 || *clients > 256 || *duration <= 0 || *duration > 2*time.Minute || *rounds < 1 || *rounds > 20 {
 			return fmt.Errorf("-clients must be 1–256, -duration up to 2m, -rounds 1–20")

@@ -132,7 +132,13 @@ func expect(a answer, status int, what string) error {
 }
 
 // measure times the reads and lists of the task on a seeded store.
-func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []int, seedValue uint64) error {
+// plainStore hides the optional interfaces of the store it wraps, so that
+// an engine over it reads as before them: replaying histories, walking
+// every project for 第四条, reading the project for If-Match. It is the
+// baseline of the same run.
+type plainStore struct{ lifecycle.Store }
+
+func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []int, seedValue uint64, baseline bool) error {
 	store, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return err
@@ -149,45 +155,62 @@ func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []
 	}
 	fmt.Fprintf(out, "store %s: %d projects\n", store.Dialect(), projects)
 
-	for _, h := range histories {
-		id := fmt.Sprintf("H%d", h)
-		get, err := repeat(3, n, func() (time.Duration, error) {
-			a, d, err := srv.do(ctx, "GET", "/v1/projects/"+id, "history", "", nil)
-			if err == nil {
-				err = expect(a, 200, "GET "+id)
+	history := func(srv *server, label string, n int) error {
+		for _, h := range histories {
+			id := fmt.Sprintf("H%d", h)
+			get, err := repeat(3, n, func() (time.Duration, error) {
+				a, d, err := srv.do(ctx, "GET", "/v1/projects/"+id, "history", "", nil)
+				if err == nil {
+					err = expect(a, 200, "GET "+id)
+				}
+				return d, err
+			})
+			if err != nil {
+				return err
 			}
-			return d, err
-		})
-		if err != nil {
-			return err
-		}
-		a, _, err := srv.do(ctx, "GET", "/v1/projects/"+id, "history", "", nil)
-		if err != nil {
-			return err
-		}
-		tag := a.etag
-		act, err := repeat(2, n, func() (time.Duration, error) {
-			a, d, err := srv.do(ctx, "POST", "/v1/projects/"+id+"/actions/audit", "audit", tag, map[string]any{"summary": "资金使用检查"})
-			if err == nil {
-				err = expect(a, 200, "audit "+id)
+			a, _, err := srv.do(ctx, "GET", "/v1/projects/"+id, "history", "", nil)
+			if err != nil {
+				return err
 			}
-			tag = a.etag
-			return d, err
-		})
-		if err != nil {
-			return err
-		}
-		page, err := repeat(2, n, func() (time.Duration, error) {
-			a, d, err := srv.do(ctx, "GET", "/v1/projects/"+id+"/events?limit=100", "history", "", nil)
-			if err == nil {
-				err = expect(a, 200, "events "+id)
+			tag := a.etag
+			act, err := repeat(2, n, func() (time.Duration, error) {
+				a, d, err := srv.do(ctx, "POST", "/v1/projects/"+id+"/actions/audit", "audit", tag, map[string]any{"summary": "资金使用检查"})
+				if err == nil {
+					err = expect(a, 200, "audit "+id)
+				}
+				tag = a.etag
+				return d, err
+			})
+			if err != nil {
+				return err
 			}
-			return d, err
-		})
-		if err != nil {
+			page, err := repeat(2, n, func() (time.Duration, error) {
+				a, d, err := srv.do(ctx, "GET", "/v1/projects/"+id+"/events?limit=100", "history", "", nil)
+				if err == nil {
+					err = expect(a, 200, "events "+id)
+				}
+				return d, err
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "%shistory %6d events: GET project p50 %s; action p50 %s; events page of 100 p50 %s\n", label, h, msf(get.pct(0.5)), msf(act.pct(0.5)), msf(page.pct(0.5)))
+		}
+
+		return nil
+	}
+	if err := history(srv, "", n); err != nil {
+		return err
+	}
+	var plain *server
+	if baseline {
+		if plain, err = newServer(plainStore{store}); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "history %6d events: GET project p50 %s; action p50 %s; events page of 100 p50 %s\n", h, msf(get.pct(0.5)), msf(act.pct(0.5)), msf(page.pct(0.5)))
+		defer plain.close()
+		if err := history(plain, "baseline (replay) ", max(3, n/5)); err != nil {
+			return err
+		}
 	}
 
 	// 第四条: near-duplicates of seeded projects and new texts.
@@ -263,6 +286,22 @@ func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []
 		worst = max(worst, time.Since(t0))
 	}
 	fmt.Fprintf(out, "overlaps (第四条), 8 at once: all 8 answered within %s (worst of 5 rounds)\n", msf(worst))
+	if baseline {
+		walk := timings{}
+		for range 3 {
+			i++
+			a, d, err := plain.do(ctx, "POST", "/v1/declarations/overlaps", "bdb", "", probe(i))
+			if err == nil {
+				err = expect(a, 200, "overlaps (walk)")
+			}
+			if err != nil {
+				return err
+			}
+			walk = append(walk, d)
+		}
+		fmt.Fprintf(out, "baseline (walk) overlaps (第四条), bureau: p50 %s of 3; index p50 is %.4f of it\n", msf(walk.pct(0.5)),
+			float64(ov.pct(0.5))/float64(walk.pct(0.5)))
+	}
 
 	for _, c := range []struct{ name, path, token string }{
 		{"overdue, unit with nothing overdue", "/v1/projects?overdue=true", "quiet"},

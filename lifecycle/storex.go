@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // AppendRequest is one append with everything written in its transaction:
@@ -96,4 +97,51 @@ func DecodeSnapshot(data []byte) (p *Project, ok bool, err error) {
 	}
 	s.Project.priorFrom = s.PriorFrom
 	return s.Project, true, nil
+}
+
+// CompareFold checks a kept fold (EncodeSnapshot's bytes) against the
+// replay of the project's whole history: a fold edited in the store, or
+// written by a fold that no longer agrees with Apply, would decide the
+// next actions on a project other than the history's. It returns "" when
+// they agree, else what differs; an error when the history does not fold.
+func CompareFold(events []Event, data []byte) (string, error) {
+	p, err := Replay(events)
+	if err != nil {
+		id := ""
+		if len(events) > 0 {
+			id = events[0].ProjectID
+		}
+		return "", corruptHistory(id, events, err)
+	}
+	want, err := EncodeSnapshot(p)
+	if err != nil {
+		return "", err
+	}
+	var w, g any
+	if err := json.Unmarshal(want, &w); err != nil {
+		return "", err
+	}
+	if err := json.Unmarshal(data, &g); err != nil {
+		return "the kept fold is not JSON: " + err.Error(), nil
+	}
+	if reflect.DeepEqual(w, g) {
+		return "", nil
+	}
+	wm, _ := w.(map[string]any)
+	gm, _ := g.(map[string]any)
+	if wp, ok := wm["project"].(map[string]any); ok {
+		if gp, ok := gm["project"].(map[string]any); ok {
+			for k, v := range wp {
+				if !reflect.DeepEqual(v, gp[k]) {
+					return fmt.Sprintf("the kept fold differs from the history's in %s", k), nil
+				}
+			}
+			for k := range gp {
+				if _, ok := wp[k]; !ok {
+					return fmt.Sprintf("the kept fold has %s, which the history's has not", k), nil
+				}
+			}
+		}
+	}
+	return "the kept fold differs from the history's", nil
 }

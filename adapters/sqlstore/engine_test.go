@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,6 +134,44 @@ func TestEngineOverSQLReadsKeptFold(t *testing.T) {
 			require.Len(t, page, int(want.Version-20))
 			require.Equal(t, int64(21), page[0].Version)
 			require.Zero(t, next)
+		})
+	}
+}
+
+// TestKeptFoldsAuditedAgainstTheHistory checks that the folds the engine
+// keeps are the replay of the history, on a clock with nanoseconds, and
+// that a fold edited in the database is reported.
+func TestKeptFoldsAuditedAgainstTheHistory(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(string(d.name), func(t *testing.T) {
+			s := open(t, d.dsn(t))
+			now := time.Date(2025, time.March, 3, 10, 11, 12, 123456789, calendar.Beijing)
+			e, err := lifecycle.New(lifecycle.Config{Store: s, Clock: func() time.Time { now = now.Add(time.Nanosecond); return now }})
+			require.NoError(t, err)
+			var ids []string
+			for i := range 3 {
+				p, err := e.Declare(t.Context(), engUnit, engDeclaration("区教委", fmt.Sprint("平台", i), "建设统一的管理与共享平台"))
+				require.NoError(t, err)
+				ids = append(ids, p.ID)
+			}
+			toImplementation(t, e, ids[0])
+			_, _, err = e.Do(t.Context(), ids[1], lifecycle.AnyVersion, engUnit, lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "撤回"}))
+			require.NoError(t, err)
+			var found []string
+			n, err := s.AuditFolds(t.Context(), func(id, detail string) { found = append(found, id+": "+detail) })
+			require.NoError(t, err)
+			require.Equal(t, 3, n)
+			require.Empty(t, found)
+
+			snap, err := s.LoadSnapshot(t.Context(), ids[1])
+			require.NoError(t, err)
+			edited := []byte(strings.Replace(string(snap.Data), `"state":"withdrawn"`, `"state":"declared"`, 1))
+			require.NotEqual(t, snap.Data, edited)
+			_, err = s.DB().ExecContext(t.Context(), `UPDATE snapshots SET data = $1 WHERE project_id = $2`, edited, ids[1])
+			require.NoError(t, err)
+			_, err = s.AuditFolds(t.Context(), func(id, detail string) { found = append(found, id+": "+detail) })
+			require.NoError(t, err)
+			require.Equal(t, []string{ids[1] + ": the kept fold differs from the history's in state"}, found)
 		})
 	}
 }

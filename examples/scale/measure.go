@@ -107,6 +107,9 @@ func (t timings) pct(p float64) time.Duration {
 	return s[min(len(s)-1, int(p*float64(len(s))))]
 }
 
+// ratio is the p50 of t over the p50 of base.
+func ratio(t, base timings) float64 { return float64(t.pct(0.5)) / float64(base.pct(0.5)) }
+
 func msf(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
 // repeat times n calls of fn after warm untimed ones.
@@ -155,62 +158,73 @@ func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []
 	}
 	fmt.Fprintf(out, "store %s: %d projects\n", store.Dialect(), projects)
 
-	history := func(srv *server, label string, n int) error {
-		for _, h := range histories {
-			id := fmt.Sprintf("H%d", h)
-			get, err := repeat(3, n, func() (time.Duration, error) {
-				a, d, err := srv.do(ctx, "GET", "/v1/projects/"+id, "history", "", nil)
-				if err == nil {
-					err = expect(a, 200, "GET "+id)
-				}
-				return d, err
-			})
-			if err != nil {
-				return err
-			}
-			a, _, err := srv.do(ctx, "GET", "/v1/projects/"+id, "history", "", nil)
-			if err != nil {
-				return err
-			}
-			tag := a.etag
-			act, err := repeat(2, n, func() (time.Duration, error) {
-				a, d, err := srv.do(ctx, "POST", "/v1/projects/"+id+"/actions/audit", "audit", tag, map[string]any{"summary": "资金使用检查"})
-				if err == nil {
-					err = expect(a, 200, "audit "+id)
-				}
-				tag = a.etag
-				return d, err
-			})
-			if err != nil {
-				return err
-			}
-			page, err := repeat(2, n, func() (time.Duration, error) {
-				a, d, err := srv.do(ctx, "GET", "/v1/projects/"+id+"/events?limit=100", "history", "", nil)
-				if err == nil {
-					err = expect(a, 200, "events "+id)
-				}
-				return d, err
-			})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "%shistory %6d events: GET project p50 %s; action p50 %s; events page of 100 p50 %s\n", label, h, msf(get.pct(0.5)), msf(act.pct(0.5)), msf(page.pct(0.5)))
-		}
-
-		return nil
-	}
-	if err := history(srv, "", n); err != nil {
-		return err
-	}
 	var plain *server
 	if baseline {
 		if plain, err = newServer(plainStore{store}); err != nil {
 			return err
 		}
 		defer plain.close()
-		if err := history(plain, "baseline (replay) ", max(3, n/5)); err != nil {
+	}
+	// The histories are measured in interleaved rounds — each round reads
+	// and acts on every history, and reads each as before kept folds — so
+	// that a busy machine weighs on every figure alike.
+	type hist struct {
+		id, tag                     string
+		get, act, page, bget, bpage timings
+	}
+	hs := make([]*hist, len(histories))
+	for k, h := range histories {
+		hs[k] = &hist{id: fmt.Sprintf("H%d", h)}
+		a, _, err := srv.do(ctx, "GET", "/v1/projects/"+hs[k].id, "history", "", nil)
+		if err == nil {
+			err = expect(a, 200, "GET "+hs[k].id)
+		}
+		if err != nil {
 			return err
 		}
+		hs[k].tag = a.etag
+	}
+	timed := func(into *timings, r int, s *server, method, path, token, ifMatch string, body any, status int) (answer, error) {
+		a, d, err := s.do(ctx, method, path, token, ifMatch, body)
+		if err == nil {
+			err = expect(a, status, method+" "+path)
+		}
+		if r >= 2 {
+			*into = append(*into, d)
+		}
+		return a, err
+	}
+	for r := range 2 + n {
+		for _, x := range hs {
+			if _, err := timed(&x.get, r, srv, "GET", "/v1/projects/"+x.id, "history", "", nil, 200); err != nil {
+				return err
+			}
+			a, err := timed(&x.act, r, srv, "POST", "/v1/projects/"+x.id+"/actions/audit", "audit", x.tag, map[string]any{"summary": "资金使用检查"}, 200)
+			if err != nil {
+				return err
+			}
+			x.tag = a.etag
+			if _, err := timed(&x.page, r, srv, "GET", "/v1/projects/"+x.id+"/events?limit=100", "history", "", nil, 200); err != nil {
+				return err
+			}
+			if plain == nil || r >= 2+max(3, n/4) {
+				continue
+			}
+			if _, err := timed(&x.bget, r, plain, "GET", "/v1/projects/"+x.id, "history", "", nil, 200); err != nil {
+				return err
+			}
+			if _, err := timed(&x.bpage, r, plain, "GET", "/v1/projects/"+x.id+"/events", "history", "", nil, 200); err != nil {
+				return err
+			}
+		}
+	}
+	for _, x := range hs {
+		fmt.Fprintf(out, "history %6s: GET project p50 %s (%.1f× %s); action p50 %s (%.1f× %s); events page of 100 p50 %s",
+			x.id[1:], msf(x.get.pct(0.5)), ratio(x.get, hs[0].get), hs[0].id, msf(x.act.pct(0.5)), ratio(x.act, hs[0].act), hs[0].id, msf(x.page.pct(0.5)))
+		if plain != nil {
+			fmt.Fprintf(out, "; as before (replay): GET project p50 %s, whole history p50 %s", msf(x.bget.pct(0.5)), msf(x.bpage.pct(0.5)))
+		}
+		fmt.Fprintln(out)
 	}
 
 	// 第四条: near-duplicates of seeded projects and new texts.

@@ -150,12 +150,12 @@ func TestKeptFoldsAuditedAgainstTheHistory(t *testing.T) {
 			require.NoError(t, err)
 			var ids []string
 			for i := range 3 {
-				p, err := e.Declare(t.Context(), engUnit, engDeclaration("区教委", fmt.Sprint("平台", i), "建设统一的管理与共享平台"))
+				p, _, err := e.Declare(t.Context(), engUnit, engDeclaration("区教委", fmt.Sprint("平台", i), "建设统一的管理与共享平台"))
 				require.NoError(t, err)
 				ids = append(ids, p.ID)
 			}
 			toImplementation(t, e, ids[0])
-			_, _, err = e.Do(t.Context(), ids[1], lifecycle.AnyVersion, engUnit, lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "撤回"}))
+			_, _, err = e.DoJSON(t.Context(), ids[1], lifecycle.AnyVersion, engUnit, lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "撤回"}))
 			require.NoError(t, err)
 			var found []string
 			n, err := s.AuditFolds(t.Context(), func(id, detail string) { found = append(found, id+": "+detail) })

@@ -19,7 +19,7 @@ import (
 // existing project and new texts — are checked by a bureau and by a unit.
 // The findings must be the same, in the same order.
 func TestOverlapIndexFindsWhatTheWalkFinds(t *testing.T) {
-	const n = 200
+	const n = 120
 	g := corpus.New(42)
 	g.DuplicateShare = 0.1
 	var ps []corpus.Project
@@ -43,7 +43,7 @@ func TestOverlapIndexFindsWhatTheWalkFinds(t *testing.T) {
 		return e
 	}
 	var probes []review.Declaration
-	for i := 0; i < n; i += 5 {
+	for i := 0; i < n; i += 4 {
 		a, b := ps[i], ps[(i*7+1)%n]
 		probes = append(probes,
 			engDeclaration(a.Unit, a.Name, a.Content),

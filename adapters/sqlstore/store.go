@@ -349,7 +349,15 @@ func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summar
 		add("next_due < ?", s.timeArg(cut))
 	}
 	args = append(args, limit+1)
-	query := `SELECT ` + projectionColumns + ` FROM projections WHERE ` + strings.Join(where, " AND ") +
+	from := `projections`
+	if s.dialect == SQLite && q.Unit != "" && !q.DueBefore.IsZero() {
+		// One unit's overdue: the range of (unit, next_due) holds exactly
+		// the hits, sorted after; SQLite's planner would rather walk the
+		// unit's projects in ID order, reading every one of them when few
+		// or none are overdue.
+		from = `projections INDEXED BY projections_unit_next_due`
+	}
+	query := `SELECT ` + projectionColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY project_id LIMIT $` + strconv.Itoa(len(args))
 	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {

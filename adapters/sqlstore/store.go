@@ -304,8 +304,9 @@ const projectionColumns = `project_id, name, unit, kind, state, version,
 	next_due, next_duty, updated_at`
 
 // List implements lifecycle.Store. Every filter is served by an index:
-// (unit, project_id), (state, project_id), (kind, project_id) and
-// (next_due, project_id).
+// (unit, project_id), (state, project_id), (kind, project_id),
+// (next_due, project_id) and, for one unit's overdue, (unit, next_due,
+// project_id).
 func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summary, string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, "", err

@@ -40,6 +40,8 @@ type Config struct {
 	// keeps in memory, to skip replaying their history on the next call;
 	// 0 means DefaultSnapshots, a negative number keeps none. The store
 	// stays the truth: a snapshot older than the store is replayed anew.
+	// A store that keeps folds itself (SnapshotStore and RequestAppender,
+	// as the SQL stores do) is read instead, and this cache is not used.
 	Snapshots int
 	// OnEvent, if set, is called after each successful append with the
 	// event as stored and the project's summary, so that an embedding OA

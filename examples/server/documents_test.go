@@ -22,6 +22,7 @@ import (
 
 	"github.com/govit-cn/govit/adapters/blobstore"
 	"github.com/govit-cn/govit/adapters/sqlstore"
+	"github.com/govit-cn/govit/adapters/sqlstore/sqltest"
 	"github.com/govit-cn/govit/document"
 	"github.com/govit-cn/govit/document/doctest"
 	"github.com/govit-cn/govit/lifecycle"
@@ -94,11 +95,13 @@ func TestDocumentsOverTheServer(t *testing.T) {
 // The child of TestSIGKILLMidUploadLeavesNoDanglingEvent: the reference
 // server, run until it is killed.
 func TestSIGKILLChildServer(t *testing.T) {
-	dir := os.Getenv("GOVIT_SIGKILL_CHILD_DIR")
-	if dir == "" {
+	dir, db := os.Getenv("GOVIT_SIGKILL_CHILD_DIR"), os.Getenv("GOVIT_SIGKILL_CHILD_DB")
+	if dir == "" || db == "" {
 		t.Skip("the child process of TestSIGKILLMidUploadLeavesNoDanglingEvent")
 	}
-	_ = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "govit.db"), "-log-level", "warn", "-verify-every", "0"}, os.Stdout, os.Stderr)
+	_ = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-db", db,
+		"-tokens", filepath.Join(dir, "tokens.json"), "-blobs", filepath.Join(dir, blobsDirName),
+		"-log-level", "warn", "-verify-every", "0"}, os.Stdout, os.Stderr)
 }
 
 // TestSIGKILLMidUploadLeavesNoDanglingEvent kills the server (SIGKILL: no
@@ -108,9 +111,26 @@ func TestSIGKILLMidUploadLeavesNoDanglingEvent(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server process")
 	}
-	dir := t.TempDir()
+	for _, store := range []struct {
+		name string
+		db   func(t *testing.T, dir string) string
+	}{
+		{"sqlite", func(_ *testing.T, dir string) string { return filepath.Join(dir, "govit.db") }},
+		{"postgres", func(t *testing.T, _ string) string { return sqltest.PostgresDSN(t) }},
+	} {
+		t.Run(store.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sigkillMidUpload(t, dir, store.db(t, dir))
+		})
+	}
+}
+
+// sigkillMidUpload runs the server on db (a SQLite file or a PostgreSQL
+// DSN) with its blobs in dir, kills it while an upload streams in, and
+// checks that the history names only whole blobs.
+func sigkillMidUpload(t *testing.T, dir, db string) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSIGKILLChildServer$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "GOVIT_SIGKILL_CHILD_DIR="+dir)
+	cmd.Env = append(os.Environ(), "GOVIT_SIGKILL_CHILD_DIR="+dir, "GOVIT_SIGKILL_CHILD_DB="+db)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
 	cmd.Stderr = os.Stderr
@@ -170,7 +190,7 @@ func TestSIGKILLMidUploadLeavesNoDanglingEvent(t *testing.T) {
 	_ = cmd.Wait()
 	pw.CloseWithError(fmt.Errorf("server killed"))
 
-	store, err := sqlstore.Open(context.Background(), filepath.Join(dir, "govit.db"))
+	store, err := sqlstore.Open(context.Background(), db)
 	require.NoError(t, err)
 	defer store.Close()
 	blobs, err := blobstore.OpenDir(filepath.Join(dir, blobsDirName))

@@ -21,13 +21,14 @@ import (
 )
 
 // child is the server run as a process of its own (main, in the test
-// binary), to be killed.
+// binary; see TestMain), to be killed and started again.
 type child struct {
 	cmd    *exec.Cmd
 	url    string
 	tokens map[string]string
 }
 
+// startChild starts a child server and waits until it listens.
 func startChild(t *testing.T, args ...string) *child {
 	t.Helper()
 	enc, err := json.Marshal(append([]string{"-addr", "127.0.0.1:0", "-log-level", "error", "-verify-every", "0", "-request-timeout", "5s"}, args...))

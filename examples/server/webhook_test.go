@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,46 +21,7 @@ import (
 	"github.com/govit-cn/govit/lifecycle/storetest"
 )
 
-// process is the server in a child process.
-type process struct {
-	cmd     *exec.Cmd
-	url     string
-	exports map[string]string
-}
-
-// startProcess starts the server in a child process (see TestMain) and
-// waits until it listens.
-func startProcess(t *testing.T, args ...string) *process {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	enc, err := json.Marshal(append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn"}, args...))
-	require.NoError(t, err)
-	cmd.Env = append(os.Environ(), mainChild+"="+string(enc))
-	out, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	cmd.Stderr = os.Stderr
-	require.NoError(t, cmd.Start())
-	p := &process{cmd: cmd, exports: map[string]string{}}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	lines := bufio.NewScanner(out)
-	for lines.Scan() {
-		line := lines.Text()
-		if m := listening.FindStringSubmatch(line); m != nil {
-			p.url = m[1]
-		}
-		if m := exportLine.FindStringSubmatch(line); m != nil {
-			p.exports[m[1]] = m[2]
-		}
-		if strings.Contains(line, "API description") {
-			break
-		}
-	}
-	require.NotEmpty(t, p.url, "the server did not start")
-	go func() { _, _ = io.Copy(io.Discard, out) }()
-	return p
-}
-
-func (p *process) post(t *testing.T, path, token string, body any) (int, []byte) {
+func (p *child) post(t *testing.T, path, token string, body any) (int, []byte) {
 	t.Helper()
 	b, err := json.Marshal(body)
 	require.NoError(t, err)
@@ -111,11 +69,11 @@ func TestWebhookDeliveredAfterSIGKILL(t *testing.T) {
 			defer rcv.Close()
 			args := append(db.args(t), "-webhook-hosts", "127.0.0.1")
 
-			first := startProcess(t, append(args, "-webhook-dispatch=false")...)
-			status, body := first.post(t, "/v1/webhooks", first.exports["TOKEN_BDB"], map[string]string{"url": rcv.URL + "/govit", "secret": "a-secret-of-the-oa-system"})
+			first := startChild(t, append(args, "-webhook-dispatch=false")...)
+			status, body := first.post(t, "/v1/webhooks", first.tokens["TOKEN_BDB"], map[string]string{"url": rcv.URL + "/govit", "secret": "a-secret-of-the-oa-system"})
 			require.Equal(t, http.StatusCreated, status, "%s", body)
 			decl := storetest.Declaration("渝北区教育委员会")
-			status, body = first.post(t, "/v1/projects", first.exports["TOKEN_UNIT"], decl)
+			status, body = first.post(t, "/v1/projects", first.tokens["TOKEN_UNIT"], decl)
 			require.Equal(t, http.StatusCreated, status, "%s", body)
 			var created struct {
 				Project struct{ ID string } `json:"project"`
@@ -127,7 +85,7 @@ func TestWebhookDeliveredAfterSIGKILL(t *testing.T) {
 			require.Empty(t, got, "nothing was sent before the kill")
 			mu.Unlock()
 
-			second := startProcess(t, args...)
+			second := startChild(t, args...)
 			require.Eventually(t, func() bool {
 				mu.Lock()
 				defer mu.Unlock()

@@ -159,20 +159,7 @@ func seedProjections(tb testing.TB, s *Store, n int) {
 			if i > start {
 				sb.WriteString(",")
 			}
-			sb.WriteString("(")
-			for c := range cols {
-				if c > 0 {
-					sb.WriteString(",")
-				}
-				// Positional ? on SQLite: the driver binds $N parameters by
-				// name, which is quadratic over 13,000 of them.
-				if s.dialect == SQLite {
-					sb.WriteString("?")
-				} else {
-					sb.WriteString("$" + strconv.Itoa(len(args)+c+1))
-				}
-			}
-			sb.WriteString(")")
+			writeRowMarks(&sb, s.dialect, cols, len(args))
 			var due any
 			duty := ""
 			if i%3 != 0 {
@@ -222,4 +209,23 @@ func BenchmarkOverdueList(b *testing.B) {
 			}
 		})
 	}
+}
+
+// writeRowMarks writes the parameter marks of one row of a multi-row
+// INSERT with cols columns, after bound arguments already taken.
+// Positional ? on SQLite: the driver binds $N parameters by name, which is
+// quadratic over 13,000 of them.
+func writeRowMarks(sb *strings.Builder, d Dialect, cols, bound int) {
+	sb.WriteString("(")
+	for c := range cols {
+		if c > 0 {
+			sb.WriteString(",")
+		}
+		if d == SQLite {
+			sb.WriteString("?")
+		} else {
+			sb.WriteString("$" + strconv.Itoa(bound+c+1))
+		}
+	}
+	sb.WriteString(")")
 }

@@ -245,13 +245,10 @@ type VerifyReport struct {
 	Breaks []Break `json:"breaks,omitempty"`
 }
 
+// add records b, if any; Verify points Break at the first once all are in.
 func (r *VerifyReport) add(b *Break) {
-	if b == nil {
-		return
-	}
-	r.Breaks = append(r.Breaks, *b)
-	if r.Break == nil {
-		r.Break = &r.Breaks[0]
+	if b != nil {
+		r.Breaks = append(r.Breaks, *b)
 	}
 }
 

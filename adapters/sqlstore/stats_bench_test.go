@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -41,18 +40,7 @@ func seedFigures(tb testing.TB, s *Store, n int) {
 			if i > start {
 				sb.WriteString(",")
 			}
-			sb.WriteString("(")
-			for c := range cols {
-				if c > 0 {
-					sb.WriteString(",")
-				}
-				if s.dialect == SQLite {
-					sb.WriteString("?")
-				} else {
-					sb.WriteString("$" + strconv.Itoa(len(args)+c+1))
-				}
-			}
-			sb.WriteString(")")
+			writeRowMarks(&sb, s.dialect, cols, len(args))
 			var due, days, approved any
 			duty := ""
 			if i%3 != 0 {

@@ -56,3 +56,17 @@ func (a Actor) IsBureau() bool {
 	}
 	return false
 }
+
+// seesUnit confines a query's unit to what the actor may read: a bureau
+// reads every unit (unit stays as asked), any other actor its own unit
+// only. ok is false when the actor may read nothing the query asks for:
+// it has no unit of its own, or asks for another unit's projects.
+func (a Actor) seesUnit(unit string) (string, bool) {
+	if a.IsBureau() {
+		return unit, true
+	}
+	if !a.Has(RoleUnit) || a.Unit == "" || (unit != "" && unit != a.Unit) {
+		return "", false
+	}
+	return a.Unit, true
+}

@@ -438,14 +438,13 @@ func (e *Engine) List(ctx context.Context, actor Actor, q Query) ([]Summary, str
 	if err := ctxError(ctx); err != nil {
 		return nil, "", err
 	}
-	if !actor.IsBureau() {
-		// A unit sees its own projects only: asking for another unit's
-		// finds nothing, as if it had none.
-		if !actor.Has(RoleUnit) || actor.Unit == "" || (q.Unit != "" && q.Unit != actor.Unit) {
-			return nil, "", nil
-		}
-		q.Unit = actor.Unit
+	// A unit sees its own projects only: asking for another unit's finds
+	// nothing, as if it had none.
+	unit, ok := actor.seesUnit(q.Unit)
+	if !ok {
+		return nil, "", nil
 	}
+	q.Unit = unit
 	page, next, err := e.store.List(ctx, q)
 	if err != nil {
 		return nil, "", storeError(err)

@@ -105,12 +105,11 @@ func (e *Engine) overlapsIndexed(ctx context.Context, ix OverlapIndex, actor Act
 		return nil, err
 	}
 	q := OverlapQuery{Grams: review.Bigrams(d.Name, d.Content), MinPercent: review.DefaultOverlapPolicy().MinPercent}
-	if !actor.IsBureau() {
-		if !actor.Has(RoleUnit) || actor.Unit == "" {
-			return review.Overlaps(d, nil), nil
-		}
-		q.Unit = actor.Unit
+	unit, ok := actor.seesUnit("")
+	if !ok {
+		return review.Overlaps(d, nil), nil
 	}
+	q.Unit = unit
 	cands, err := ix.OverlapCandidates(ctx, q)
 	if err != nil {
 		return nil, storeError(err)

@@ -106,12 +106,11 @@ func (e *Engine) Stats(ctx context.Context, actor Actor, q StatsQuery) (Stats, e
 	if err := ctxError(ctx); err != nil {
 		return Stats{}, err
 	}
-	if !actor.IsBureau() {
-		if !actor.Has(RoleUnit) || actor.Unit == "" || (q.Unit != "" && q.Unit != actor.Unit) {
-			return statsOf(StatsAggregate{}), nil
-		}
-		q.Unit = actor.Unit
+	unit, ok := actor.seesUnit(q.Unit)
+	if !ok {
+		return statsOf(StatsAggregate{}), nil
 	}
+	q.Unit = unit
 	if q.OverdueBefore.IsZero() {
 		q.OverdueBefore = calendar.DateOf(e.clock())
 	}
@@ -310,12 +309,11 @@ func (e *Engine) Summaries(ctx context.Context, actor Actor, q Query) iter.Seq2[
 		if q.Limit <= 0 {
 			q.Limit = 1000
 		}
-		if !actor.IsBureau() {
-			if !actor.Has(RoleUnit) || actor.Unit == "" || (q.Unit != "" && q.Unit != actor.Unit) {
-				return
-			}
-			q.Unit = actor.Unit
+		unit, ok := actor.seesUnit(q.Unit)
+		if !ok {
+			return
 		}
+		q.Unit = unit
 		list := e.store.List
 		if fs, ok := e.store.(FiguresStore); ok {
 			list = fs.ListFigures

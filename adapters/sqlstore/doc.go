@@ -55,16 +55,23 @@
 // events with their chain hashes, upsert the projection, then, when the
 // request carries them, the kept fold (AppendRequest.Snapshot, table
 // snapshots) and the 第四条 features (AppendRequest.Overlap, tables
-// overlap_*), and last the joined writes: those of WithWrite (every
-// append) and the extra Writes of AppendWith (this append). A Write gets
+// overlap_*), the project's row of the statistics' figures, then the
+// joined writes: those of WithWrite (every append) and the extra Writes of
+// AppendWith (this append). Last come the rows every append shares: the
+// feed head (its row lock orders the feed positions by commit), the
+// running totals of the statistics and the webhook deliveries — last, so
+// that on PostgreSQL an append holds those locks only for its final
+// statements and its commit. A Write gets
 // the transaction (Tx, $n placeholders on both dialects), the dialect,
 // the request and the events as stored (with Seq), so that other data —
 // an idempotency key, an outbox row per event, a global sequence — commits
 // or rolls back with the events. New per-append data goes in new fields of
 // lifecycle.AppendRequest, read by a Write or by appendOne.
 //
-// On PostgreSQL each append is its own transaction, and concurrent appends
-// commit in parallel. On SQLite, which has one writer at a time, one
+// On PostgreSQL each append is its own transaction: concurrent appends
+// run in parallel up to the feed head, and commit one after another. On
+// SQLite the statements an append runs every time are prepared once when
+// the store opens (the driver keeps no statement cache). On SQLite, which has one writer at a time, one
 // goroutine (writer) takes an append and every append already queued
 // behind it, up to 256, and runs them in one transaction, each within a
 // savepoint: an append whose version check, insert or joined write fails

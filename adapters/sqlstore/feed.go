@@ -32,33 +32,53 @@ func (g *signal) fire() {
 	}
 }
 
-// portfolioWrite is the store's own write joined to every append, first:
-// the events' feed positions, the statistics' figures and their running
-// totals, and the webhook deliveries of the outbox. It begins by taking
-// the feed head's row lock, which appends then hold to their commit: that
-// is what makes the positions consecutive and in commit order on
-// PostgreSQL, where appends otherwise commit in parallel, and what keeps
-// the totals' updates from crossing (SQLite's writer commits one batch at
-// a time anyway).
-func (s *Store) portfolioWrite(ctx context.Context, tx Tx, _ Dialect, req *lifecycle.AppendRequest, stored []lifecycle.Event) error {
+// The store's own writes in every append: the statistics' figures and
+// their running totals, the events' feed positions, and the webhook
+// deliveries of the outbox. The project's own figure row is written with
+// the append's other rows (figureWrite); what every append shares — the
+// feed head's row, whose lock makes the positions consecutive and in
+// commit order on PostgreSQL, and the running totals, a few hot rows per
+// unit — is written last (headWrite), after every joined write, so that
+// an append holds the feed head's lock only for its last statements and
+// its commit. On SQLite the writer commits one batch at a time anyway.
+
+const (
+	sqlFeedHead   = `UPDATE feed_head SET pos = pos + $1 RETURNING pos`
+	sqlFeedInsert = `INSERT INTO event_feed (pos, seq) VALUES ($1, $2)`
+	sqlDeliveries = `INSERT INTO webhook_deliveries (webhook_id, pos, project_id, next_at)
+			SELECT id, $1, $2, $3 FROM webhooks WHERE sees_all <> 0 OR unit = $4`
+)
+
+// figureChange is a project's figures before and after an append.
+type figureChange struct {
+	old, now figureRow
+	found    bool
+}
+
+// headWrite takes the feed head's lock, moves the project's figures in
+// the running totals (bump: callers hold the lock, so bumps never cross
+// and deadlock) and gives the events their feed positions and webhook
+// deliveries.
+func (s *Store) headWrite(ctx context.Context, tx Tx, unit string, fig figureChange, stored []lifecycle.Event) error {
 	var last int64
-	if err := tx.QueryRowContext(ctx, `UPDATE feed_head SET pos = pos + $1 RETURNING pos`, len(stored)).Scan(&last); err != nil {
+	if err := tx.QueryRowContext(ctx, sqlFeedHead, len(stored)).Scan(&last); err != nil {
 		return err
 	}
-	sum := req.Summary
-	sum.ProjectID = stored[0].ProjectID
-	if err := s.writeFigures(ctx, tx, sum); err != nil {
+	if fig.found {
+		if err := bump(ctx, tx, fig.old, -1); err != nil {
+			return err
+		}
+	}
+	if err := bump(ctx, tx, fig.now, 1); err != nil {
 		return err
 	}
 	first := last - int64(len(stored)) + 1
 	for i, e := range stored {
 		pos := first + int64(i)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO event_feed (pos, seq) VALUES ($1, $2)`, pos, e.Seq); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlFeedInsert, pos, e.Seq); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (webhook_id, pos, project_id, next_at)
-			SELECT id, $1, $2, $3 FROM webhooks WHERE sees_all <> 0 OR unit = $4`,
-			pos, e.ProjectID, s.timeArg(lifecycle.StoreTime(e.At)), sum.Unit); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlDeliveries, pos, e.ProjectID, s.timeArg(lifecycle.StoreTime(e.At)), unit); err != nil {
 			return err
 		}
 	}

@@ -54,17 +54,13 @@ const sqlFigures = `INSERT INTO project_figures (project_id, unit, kind, state, 
 	  fine = excluded.fine, fine_amounts = excluded.fine_amounts,
 	  declared_at = excluded.declared_at, approved_at = excluded.approved_at`
 
-// writeFigures replaces the project's row of the statistics' figures and
-// moves it in the running totals (see bump), in the append's transaction.
-func (s *Store) writeFigures(ctx context.Context, tx Tx, sum lifecycle.Summary) error {
+// figureWrite replaces the project's row of the statistics' figures, in
+// the append's transaction, and returns the row before and after, which
+// headWrite then moves in the running totals.
+func (s *Store) figureWrite(ctx context.Context, tx Tx, sum lifecycle.Summary) (figureChange, error) {
 	old, found, err := readFigureRow(ctx, tx, sum.ProjectID)
 	if err != nil {
-		return err
-	}
-	if found {
-		if err := bump(ctx, tx, old, -1); err != nil {
-			return err
-		}
+		return figureChange{}, err
 	}
 	req, ok1 := budgetFen(sum.Requested)
 	app, ok2 := budgetFen(sum.Approved)
@@ -80,7 +76,7 @@ func (s *Store) writeFigures(ctx context.Context, tx Tx, sum lifecycle.Summary) 
 	} else {
 		b, err := json.Marshal([2]review.Budget{sum.Requested, sum.Approved})
 		if err != nil {
-			return err
+			return figureChange{}, err
 		}
 		fine, fineAmounts = 1, string(b)
 	}
@@ -95,9 +91,9 @@ func (s *Store) writeFigures(ctx context.Context, tx Tx, sum lifecycle.Summary) 
 		now.nextDue, sum.NextDuty, days, fine, fineAmounts,
 		s.timeArg(lifecycle.StoreTime(sum.DeclaredAt)), s.timeArg(lifecycle.StoreTime(sum.ApprovedAt)))
 	if err != nil {
-		return err
+		return figureChange{}, err
 	}
-	return bump(ctx, tx, now, 1)
+	return figureChange{old: old, now: now, found: found}, nil
 }
 
 var _ lifecycle.StatsStore = (*Store)(nil)

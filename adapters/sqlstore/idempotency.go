@@ -90,10 +90,11 @@ func (s *Store) ClaimKey(ctx context.Context, actor, key string, fp []byte, toke
 
 // commitKey records, in an append's transaction, the append made under the
 // claim c; a claim taken over fails the append.
+const sqlCommitKey = `UPDATE idempotency_keys SET project_id = $1, version = $2
+		WHERE actor_id = $3 AND key = $4 AND token = $5 AND project_id = '' AND status = 0`
+
 func (s *Store) commitKey(ctx context.Context, tx Tx, c lifecycle.KeyClaim, projectID string, version int64) error {
-	res, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET project_id = $1, version = $2
-		WHERE actor_id = $3 AND key = $4 AND token = $5 AND project_id = '' AND status = 0`,
-		projectID, version, c.Actor, c.Key, c.Token)
+	res, err := tx.ExecContext(ctx, sqlCommitKey, projectID, version, c.Actor, c.Key, c.Token)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,9 @@ type Store struct {
 	commits, committed atomic.Int64
 	// The statements of an append, prepared once.
 	stmtHead, stmtInsert, stmtUpsert *sql.Stmt
+	// prepared are the other statements of an append, prepared once on
+	// SQLite (prepared.go).
+	prepared map[string]*sql.Stmt
 }
 
 var _ lifecycle.Store = (*Store)(nil)
@@ -140,9 +143,6 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		c.logger.InfoContext(ctx, "sqlstore: migration applied", "dialect", string(d), "version", r.Source.Version, "duration", r.Duration)
 	}
 	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys, joined: c.writes}
-	// The store's own joined write comes first: the statistics' figures,
-	// the feed positions and the webhook outbox (feed.go).
-	s.joined = append([]Write{s.portfolioWrite}, s.joined...)
 	if d == SQLite {
 		s.writes = make(chan struct{}, 1)
 	}
@@ -154,6 +154,10 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 			s.Close()
 			return nil, fmt.Errorf("sqlstore: prepare: %w", err)
 		}
+	}
+	if err := s.prepareAppendStatements(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlstore: prepare: %w", err)
 	}
 	if d == SQLite {
 		s.queue = make(chan *appendOp)
@@ -181,6 +185,7 @@ func (s *Store) Close() error {
 			st.Close()
 		}
 	}
+	s.closePrepared()
 	return s.db.Close()
 }
 

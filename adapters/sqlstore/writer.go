@@ -166,7 +166,7 @@ func (s *Store) single(ctx context.Context, op *appendOp) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
-	if err := s.appendOne(ctx, tx, op); err != nil {
+	if err := s.appendOne(ctx, s.stmtTx(tx), op); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -216,11 +216,12 @@ func (s *Store) commitBatch(batch []*appendOp) {
 			op.done <- errs[i]
 		}
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		finish(err)
 		return
 	}
+	tx := s.stmtTx(sqlTx)
 	savepoints := len(batch) > 1
 	written := 0
 	for i, op := range batch {
@@ -229,7 +230,7 @@ func (s *Store) commitBatch(batch []*appendOp) {
 			continue
 		}
 		if savepoints {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT govit_append"); err != nil {
+			if _, err := tx.ExecContext(ctx, sqlSavepoint); err != nil {
 				tx.Rollback() //nolint:errcheck // the batch fails anyway
 				finish(err)
 				return
@@ -241,7 +242,7 @@ func (s *Store) commitBatch(batch []*appendOp) {
 			if !savepoints {
 				break
 			}
-			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO govit_append"); rerr != nil {
+			if _, rerr := tx.ExecContext(ctx, sqlRollbackTo); rerr != nil {
 				tx.Rollback() //nolint:errcheck // the batch fails anyway
 				finish(fmt.Errorf("%w (rolling back an append of the batch: %w)", err, rerr))
 				return
@@ -250,7 +251,7 @@ func (s *Store) commitBatch(batch []*appendOp) {
 			written++
 		}
 		if savepoints {
-			if _, err := tx.ExecContext(ctx, "RELEASE govit_append"); err != nil {
+			if _, err := tx.ExecContext(ctx, sqlRelease); err != nil {
 				tx.Rollback() //nolint:errcheck // the batch fails anyway
 				finish(err)
 				return
@@ -278,9 +279,10 @@ func (s *Store) WriterStats() (commits, appends int64) {
 }
 
 // appendOne writes op in tx: the version check, the events with their
-// chain hashes, the projection, the snapshot, the 第四条 features and the
-// joined writes.
-func (s *Store) appendOne(ctx context.Context, tx *sql.Tx, op *appendOp) error {
+// chain hashes, the projection, the snapshot, the 第四条 features, the
+// project's figures, the joined writes and last the shared rows (feed
+// head, running totals, webhook deliveries; see headWrite).
+func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 	rs := op.rows
 	req := op.req
 	id := rs[0].projectID
@@ -333,7 +335,7 @@ func (s *Store) appendOne(ctx context.Context, tx *sql.Tx, op *appendOp) error {
 		}
 	}
 	if req.Overlap != nil {
-		if err := s.putOverlap(ctx, tx, id, req.Overlap); err != nil {
+		if err := s.putOverlap(ctx, tx.Tx, id, req.Overlap); err != nil {
 			return err
 		}
 	}
@@ -342,23 +344,26 @@ func (s *Store) appendOne(ctx context.Context, tx *sql.Tx, op *appendOp) error {
 			return err
 		}
 	}
-	if len(s.joined) > 0 || len(op.extra) > 0 {
-		stored, err := storedEvents(rs)
-		if err != nil {
+	sum.ProjectID = id
+	fig, err := s.figureWrite(ctx, tx, sum)
+	if err != nil {
+		return err
+	}
+	stored, err := storedEvents(rs)
+	if err != nil {
+		return err
+	}
+	for _, w := range s.joined {
+		if err := w(ctx, tx, s.dialect, req, stored); err != nil {
 			return err
 		}
-		for _, w := range s.joined {
-			if err := w(ctx, tx, s.dialect, req, stored); err != nil {
-				return err
-			}
-		}
-		for _, w := range op.extra {
-			if err := w(ctx, tx, s.dialect, req, stored); err != nil {
-				return err
-			}
+	}
+	for _, w := range op.extra {
+		if err := w(ctx, tx, s.dialect, req, stored); err != nil {
+			return err
 		}
 	}
-	return nil
+	return s.headWrite(ctx, tx, sum.Unit, fig, stored)
 }
 
 const sqlSnapshot = `INSERT INTO snapshots (project_id, version, data) VALUES ($1, $2, $3)

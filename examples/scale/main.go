@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -57,11 +58,23 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	clients := fl.Int("clients", 16, "commit: concurrent clients")
 	duration := fl.Duration("duration", 5*time.Second, "commit: time per round and side")
 	rounds := fl.Int("rounds", 3, "commit: rounds")
+	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
 	}
 	if *dsn == "" {
 		return fmt.Errorf("-db is required")
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var hs []int
 	for _, f := range strings.Split(*histories, ",") {

@@ -23,9 +23,9 @@ const (
 
 // Digest is a content digest with its algorithm.
 type Digest struct {
-	Alg Alg `json:"alg"`
+	Alg Alg `json:"alg" jsonschema:"required"`
 	// Hex is the digest in lowercase hexadecimal.
-	Hex string `json:"hex"`
+	Hex string `json:"hex" jsonschema:"required,pattern=^[0-9a-f]{64}$"`
 }
 
 // String renders the digest as "alg:hex".

@@ -22,8 +22,8 @@ const (
 
 // ReportIssuePayload is the payload of report_issue (第十三条).
 type ReportIssuePayload struct {
-	Kind        IssueKind `json:"kind"`
-	Description string    `json:"description"`
+	Kind        IssueKind `json:"kind" jsonschema:"required"`
+	Description string    `json:"description" jsonschema:"required"`
 }
 
 // Action returns ActReportIssue.
@@ -51,7 +51,7 @@ var specReportIssue = &actionSpec[ReportIssuePayload, ReportIssuePayload]{
 // the shape of OrderRectificationPayload, SuspendPayload and
 // ResumePayload.
 type ReasonPayload struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" jsonschema:"required"`
 }
 
 // MeasurePayload is the shape of a measure that 区大数据发展局 takes with
@@ -59,7 +59,7 @@ type ReasonPayload struct {
 // 暂停项目建设): the written reason and the finance bureau's part, required
 // when Rulebook.RequireFinanceInMeasures.
 type MeasurePayload struct {
-	Reason  string       `json:"reason"`
+	Reason  string       `json:"reason" jsonschema:"required"`
 	Finance *FinancePart `json:"finance,omitempty"`
 }
 
@@ -86,7 +86,7 @@ func (ResumePayload) Action() Action { return ActResume }
 // written reason.
 func measureSpec[P interface {
 	~struct {
-		Reason string `json:"reason"`
+		Reason string `json:"reason" jsonschema:"required"`
 	}
 	Payload
 }](action Action, zh string) *actionSpec[P, P] {
@@ -108,7 +108,7 @@ func measureSpec[P interface {
 // the finance bureau: a written reason and finance's part.
 func jointMeasureSpec[P interface {
 	~struct {
-		Reason  string       `json:"reason"`
+		Reason  string       `json:"reason" jsonschema:"required"`
 		Finance *FinancePart `json:"finance,omitempty"`
 	}
 	Payload
@@ -140,7 +140,7 @@ var (
 
 // AuditPayload is the payload of audit (第十六条).
 type AuditPayload struct {
-	Summary  string   `json:"summary"`
+	Summary  string   `json:"summary" jsonschema:"required"`
 	Findings []string `json:"findings,omitempty"`
 }
 
@@ -196,8 +196,8 @@ var specApplyAcceptance = &actionSpec[ApplyAcceptancePayload, ApplyAcceptancePay
 // AcceptPayload is the payload of accept (第十四条).
 type AcceptPayload struct {
 	// Passed is required.
-	Passed  *bool  `json:"passed"`
-	Opinion string `json:"opinion"`
+	Passed  *bool  `json:"passed" jsonschema:"required"`
+	Opinion string `json:"opinion" jsonschema:"required"`
 	// Units are the units that took part (第十四条: 组织相关单位和专家验收),
 	// and Experts the experts (optional).
 	Units   []string          `json:"units,omitempty"`
@@ -305,7 +305,7 @@ var specArchive = &actionSpec[ArchivePayload, ArchivePayload]{
 // EvaluatePayload is the payload of evaluate (第十七条).
 type EvaluatePayload struct {
 	Grade   review.OMGrade `json:"grade,omitempty"`
-	Opinion string         `json:"opinion"`
+	Opinion string         `json:"opinion" jsonschema:"required"`
 	// Experts made the evaluation, or Agency, the institution entrusted
 	// with it (第十七条: 组织专家或委托相关机构), when recorded.
 	Experts []review.Panelist `json:"experts,omitempty"`

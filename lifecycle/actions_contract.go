@@ -49,7 +49,7 @@ var specApplyInitiation = &actionSpec[ApplyInitiationPayload, ApplyInitiationPay
 // the DRC's decision on the 立项.
 type ApproveInitiationPayload struct {
 	// Approved is required.
-	Approved *bool `json:"approved"`
+	Approved *bool `json:"approved" jsonschema:"required"`
 	// Number is the 立项 notice's number, required when approved.
 	Number  string `json:"number,omitempty"`
 	Opinion string `json:"opinion,omitempty"`
@@ -113,14 +113,14 @@ var specStartProcurement = &actionSpec[StartProcurementPayload, StartProcurement
 
 // ContractInput is a contract as the unit records it at signing.
 type ContractInput struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
+	ID    string `json:"id" jsonschema:"required"`
+	Title string `json:"title" jsonschema:"required"`
 	// Amount is the contract amount in 万元.
-	Amount decimal.Decimal `json:"amount"`
+	Amount decimal.Decimal `json:"amount" jsonschema:"required"`
 	// SignedOn is the signing date; the filing deadline of 第十二条
 	// counts from it.
-	SignedOn Date   `json:"signed_on"`
-	Supplier string `json:"supplier"`
+	SignedOn Date   `json:"signed_on" jsonschema:"required"`
+	Supplier string `json:"supplier" jsonschema:"required"`
 	// Supervision marks a supervision (监理) contract: the archive then
 	// requires the 监理报告 (第十五条).
 	Supervision bool `json:"supervision,omitempty"`
@@ -128,7 +128,7 @@ type ContractInput struct {
 
 // SignContractPayload is the payload of sign_contract (第十八条, 第十二条).
 type SignContractPayload struct {
-	Contract ContractInput `json:"contract"`
+	Contract ContractInput `json:"contract" jsonschema:"required"`
 	// BudgetYear names, for 运维类, the budget year the contract spends;
 	// by default the latest year that may spend.
 	BudgetYear int `json:"budget_year,omitempty"`
@@ -148,7 +148,7 @@ var specSignContract = &actionSpec[SignContractPayload, SignContractPayload]{
 // FileContractPayload is the payload of file_contract (第十二条): the
 // contract whose copy is filed with the bureau.
 type FileContractPayload struct {
-	ContractID string `json:"contract_id"`
+	ContractID string `json:"contract_id" jsonschema:"required"`
 }
 
 // Action returns ActFileContract.
@@ -179,8 +179,8 @@ var specFileContract = &actionSpec[FileContractPayload, FileContractPayload]{
 // TerminateContractPayload is the payload of terminate_contract
 // (第十三条): the written notice with its reason.
 type TerminateContractPayload struct {
-	ContractID string `json:"contract_id"`
-	Reason     string `json:"reason"`
+	ContractID string `json:"contract_id" jsonschema:"required"`
+	Reason     string `json:"reason" jsonschema:"required"`
 }
 
 // Action returns ActTerminateContract.

@@ -213,7 +213,7 @@ var specExpertReview = &actionSpec[ExpertReviewPayload, ExpertRecord]{
 // government's decision.
 type DeliberatePayload struct {
 	// Approved is required: true approves, false rejects.
-	Approved *bool `json:"approved"`
+	Approved *bool `json:"approved" jsonschema:"required"`
 	// Meeting names the meeting that deliberated (optional).
 	Meeting string `json:"meeting,omitempty"`
 	Opinion string `json:"opinion,omitempty"`
@@ -311,8 +311,8 @@ const (
 // BudgetPayload is the payload of budget (第七条, 第五条).
 type BudgetPayload struct {
 	// Year is the budget year; for 运维类 it is the declared budget year.
-	Year int        `json:"year"`
-	Type BudgetType `json:"type"`
+	Year int        `json:"year" jsonschema:"required"`
+	Type BudgetType `json:"type" jsonschema:"required"`
 	// Document is the budget document's number (optional).
 	Document string `json:"document,omitempty"`
 }

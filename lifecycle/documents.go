@@ -416,9 +416,9 @@ func (e *Engine) ArchiveFromFiles() bool { return e.docs != nil }
 // ArchivedFile is one version of a document counted by the archive of
 // 第十五条.
 type ArchivedFile struct {
-	Slot    string          `json:"slot"`
-	Version int             `json:"version"`
-	Digest  document.Digest `json:"digest"`
+	Slot    string          `json:"slot" jsonschema:"required"`
+	Version int             `json:"version" jsonschema:"required"`
+	Digest  document.Digest `json:"digest" jsonschema:"required"`
 }
 
 // archiveFromFiles replaces the documents an archive payload lists with

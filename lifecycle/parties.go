@@ -7,7 +7,7 @@ import "time"
 // 建设): who took part for the finance bureau and its opinion.
 type FinancePart struct {
 	// Officer names who took part for the finance bureau.
-	Officer string `json:"officer"`
+	Officer string `json:"officer" jsonschema:"required"`
 	// Opinion is the finance bureau's opinion (optional).
 	Opinion string `json:"opinion,omitempty"`
 }
@@ -48,8 +48,8 @@ const (
 
 // SecurityOpinionPayload is the payload of security_opinion (第三条).
 type SecurityOpinionPayload struct {
-	Kind    SecurityOpinionKind `json:"kind"`
-	Opinion string              `json:"opinion"`
+	Kind    SecurityOpinionKind `json:"kind" jsonschema:"required"`
+	Opinion string              `json:"opinion" jsonschema:"required"`
 	// Findings lists the security issues found (optional).
 	Findings []string `json:"findings,omitempty"`
 }

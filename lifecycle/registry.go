@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/govit-cn/govit/review"
@@ -21,6 +22,8 @@ type Payload interface {
 // action files, e.g. actions_contract.go), listed in specs.
 type spec interface {
 	meta() *specMeta
+	// payload is the Go type of the action's payload.
+	payload() reflect.Type
 	// read reads a JSON payload strictly into the payload type.
 	read(raw []byte) (Payload, *Error)
 	// record checks a payload, completes it from the project where the
@@ -72,6 +75,8 @@ type actionSpec[P Payload, R any] struct {
 }
 
 func (s *actionSpec[P, R]) meta() *specMeta { return &s.specMeta }
+
+func (s *actionSpec[P, R]) payload() reflect.Type { return reflect.TypeFor[P]() }
 
 func (s *actionSpec[P, R]) read(raw []byte) (Payload, *Error) {
 	if s.decode != nil {
@@ -175,6 +180,18 @@ func Actions() []Action {
 		out[i] = s.meta().action
 	}
 	return out
+}
+
+// PayloadType returns the Go type of the action's payload, the type
+// Engine.Do takes and ReadPayload returns (SignContractPayload for
+// sign_contract, …), or nil for an unknown action. Adapters describe their
+// API from it: the HTTP adapter's OpenAPI document is generated from these
+// types.
+func PayloadType(a Action) reflect.Type {
+	if s := specFor(a); s != nil {
+		return s.payload()
+	}
+	return nil
 }
 
 func knownAction(a Action) bool { return specFor(a) != nil }

@@ -84,7 +84,7 @@ func TestStatus400MalformedInput(t *testing.T) {
 	t.Run("amount that is not a decimal", func(t *testing.T) {
 		d := declaration(unitA, "学籍平台")
 		d["budget"].(obj)["district"] = "一百"
-		r := h.send(req{method: "POST", path: "/v1/projects", token: asUnitA, body: d})
+		r := h.send(req{method: "POST", path: "/v1/projects", token: asUnitA, body: d, mode: malformed})
 		p := assertProblem(t, r, 400, "invalid_input")
 		assert.Equal(t, []string{"budget.district"}, fieldsOf(p))
 	})
@@ -113,7 +113,7 @@ func TestStatus400MalformedInput(t *testing.T) {
 	})
 	t.Run("unknown action", func(t *testing.T) {
 		r := h.send(req{method: "POST", path: "/v1/projects/" + id + "/actions/approve_everything", token: asBDB,
-			header: map[string]string{"If-Match": tag}, mode: malformed})
+			header: map[string]string{"If-Match": tag}, mode: offSpec})
 		assertProblem(t, r, 400, "unknown_action")
 	})
 	for _, c := range []struct{ name, path, field string }{

@@ -14,11 +14,20 @@ import (
 	"github.com/govit-cn/govit/review"
 )
 
+//go:generate go run ./internal/openapigen/gen -base openapi.base.json -out openapi.json
+
 //go:embed openapi.json
 var openapiJSON []byte
 
 // OpenAPI returns the OpenAPI 3 description of the API, the document served
 // at /openapi.json. Each call returns a new copy.
+//
+// The document is generated (go generate): openapi.base.json holds what is
+// written by hand (info, security, problem responses, the routes other
+// than actions, the portfolio's routes); each action's operation and
+// request schema are reflected from its Go payload type
+// (lifecycle.PayloadType), so the contract follows the types the engine
+// reads.
 func OpenAPI() []byte {
 	return append([]byte(nil), openapiJSON...)
 }

@@ -23,76 +23,32 @@ import (
 // schemaPrefix starts the reference of a component schema.
 const schemaPrefix = "#/components/schemas/"
 
-// actionPayloadTypes are the Go types the engine reads each action's
-// payload into (lifecycle's doc, "Actions, roles and payloads").
-var actionPayloadTypes = map[lifecycle.Action]reflect.Type{
-	lifecycle.ActDeclare:            reflect.TypeFor[review.Declaration](),
-	lifecycle.ActWithdraw:           reflect.TypeFor[lifecycle.WithdrawPayload](),
-	lifecycle.ActPreliminaryReview:  reflect.TypeFor[lifecycle.PreliminaryReviewPayload](),
-	lifecycle.ActExpertReview:       reflect.TypeFor[lifecycle.ExpertReviewPayload](),
-	lifecycle.ActDeliberate:         reflect.TypeFor[lifecycle.DeliberatePayload](),
-	lifecycle.ActBudget:             reflect.TypeFor[lifecycle.BudgetPayload](),
-	lifecycle.ActApplyInitiation:    reflect.TypeFor[lifecycle.ApplyInitiationPayload](),
-	lifecycle.ActApproveInitiation:  reflect.TypeFor[lifecycle.ApproveInitiationPayload](),
-	lifecycle.ActStartProcurement:   reflect.TypeFor[lifecycle.StartProcurementPayload](),
-	lifecycle.ActSignContract:       reflect.TypeFor[lifecycle.SignContractPayload](),
-	lifecycle.ActFileContract:       reflect.TypeFor[lifecycle.FileContractPayload](),
-	lifecycle.ActReportIssue:        reflect.TypeFor[lifecycle.ReportIssuePayload](),
-	lifecycle.ActOrderRectification: reflect.TypeFor[lifecycle.OrderRectificationPayload](),
-	lifecycle.ActSuspend:            reflect.TypeFor[lifecycle.SuspendPayload](),
-	lifecycle.ActResume:             reflect.TypeFor[lifecycle.ResumePayload](),
-	lifecycle.ActRequestChange:      reflect.TypeFor[change.Request](),
-	lifecycle.ActApproveChange:      reflect.TypeFor[lifecycle.ApproveChangePayload](),
-	lifecycle.ActRejectChange:       reflect.TypeFor[lifecycle.RejectChangePayload](),
-	lifecycle.ActApplyAcceptance:    reflect.TypeFor[lifecycle.ApplyAcceptancePayload](),
-	lifecycle.ActAccept:             reflect.TypeFor[lifecycle.AcceptPayload](),
-	lifecycle.ActDeliver:            reflect.TypeFor[lifecycle.DeliverPayload](),
-	lifecycle.ActArchive:            reflect.TypeFor[lifecycle.ArchivePayload](),
-	lifecycle.ActEvaluate:           reflect.TypeFor[lifecycle.EvaluatePayload](),
-	lifecycle.ActAudit:              reflect.TypeFor[lifecycle.AuditPayload](),
-	lifecycle.ActOMEvaluation:       reflect.TypeFor[lifecycle.OMEvaluationPayload](),
-	lifecycle.ActTerminateContract:  reflect.TypeFor[lifecycle.TerminateContractPayload](),
-	lifecycle.ActComplete:           reflect.TypeFor[lifecycle.CompletePayload](),
-	lifecycle.ActSecurityOpinion:    reflect.TypeFor[lifecycle.SecurityOpinionPayload](),
-}
+// actionPath is the path of an action's own operation.
+func actionPath(a lifecycle.Action) string { return "/v1/projects/{id}/actions/" + string(a) }
 
-// actionPayloadRefs reads the takeAction operation's x-action-payloads:
-// action name to schema reference.
-func actionPayloadRefs(t testing.TB, doc *openapi3.T) map[string]string {
+// actionPayloadSchemas reads each action's request schema from its own
+// operation.
+func actionPayloadSchemas(t testing.TB, doc *openapi3.T) map[lifecycle.Action]*openapi3.SchemaRef {
 	t.Helper()
-	path := doc.Paths.Find("/v1/projects/{id}/actions/{action}")
-	require.NotNil(t, path)
-	require.NotNil(t, path.Post)
-	raw, ok := path.Post.Extensions["x-action-payloads"]
-	require.True(t, ok, "takeAction has no x-action-payloads")
-	data, err := json.Marshal(raw)
-	require.NoError(t, err)
-	var refs map[string]string
-	require.NoError(t, json.Unmarshal(data, &refs), "x-action-payloads must map action names to schema references")
-	return refs
-}
-
-// actionPayloadSchemas resolves x-action-payloads to the schemas.
-func actionPayloadSchemas(t testing.TB, doc *openapi3.T) map[lifecycle.Action]*openapi3.Schema {
-	t.Helper()
-	out := map[lifecycle.Action]*openapi3.Schema{}
-	for action, ref := range actionPayloadRefs(t, doc) {
-		name, ok := strings.CutPrefix(ref, schemaPrefix)
-		require.True(t, ok, "%s: %q is not a component schema", action, ref)
-		s := doc.Components.Schemas[name]
-		require.NotNil(t, s, "%s: no schema %s", action, name)
-		require.NotNil(t, s.Value, "%s: schema %s is unresolved", action, name)
-		out[lifecycle.Action(action)] = s.Value
+	out := map[lifecycle.Action]*openapi3.SchemaRef{}
+	for _, a := range lifecycle.Actions() {
+		path := doc.Paths.Find(actionPath(a))
+		require.NotNil(t, path, "%s: no operation", a)
+		require.NotNil(t, path.Post, "%s: no POST", a)
+		require.NotNil(t, path.Post.RequestBody, "%s: no request body", a)
+		mt := path.Post.RequestBody.Value.Content.Get("application/json")
+		require.NotNil(t, mt, "%s: no JSON body", a)
+		out[a] = mt.Schema
 	}
 	return out
 }
 
 // validatePayload checks an action's request body against the action's
 // schema. An empty body reads as {}, as the engine reads it.
-func validatePayload(schemas map[lifecycle.Action]*openapi3.Schema, action lifecycle.Action, body []byte) error {
+func validatePayload(schemas map[lifecycle.Action]*openapi3.SchemaRef, action lifecycle.Action, body []byte) error {
 	s, ok := schemas[action]
 	if !ok {
-		return fmt.Errorf("x-action-payloads has no schema for %q", action)
+		return fmt.Errorf("no schema for %q", action)
 	}
 	if strings.TrimSpace(string(body)) == "" {
 		body = []byte("{}")
@@ -104,33 +60,39 @@ func validatePayload(schemas map[lifecycle.Action]*openapi3.Schema, action lifec
 	if v == nil {
 		v = map[string]any{}
 	}
-	return s.VisitJSON(v)
+	return s.Value.VisitJSON(v)
 }
 
-// TestActionPayloadsCoverEveryAction: x-action-payloads names a schema for
-// every action, and only for actions; the Action enum is the same list.
-func TestActionPayloadsCoverEveryAction(t *testing.T) {
+// TestEveryActionHasItsOperation: each action of the registry has its own
+// operation, POST /v1/projects/{id}/actions/<action>, with an operationId
+// of its own and an object schema for its payload that names every JSON
+// member of the action's Go payload type (lifecycle.PayloadType), so that
+// an action added without its schema fails here; no other action path is
+// documented, and the Action enum lists the same actions.
+func TestEveryActionHasItsOperation(t *testing.T) {
 	doc := loadSpec(t)
-	refs := actionPayloadRefs(t, doc)
+	schemas := actionPayloadSchemas(t, doc)
+	ids := map[string]lifecycle.Action{}
 	var actions, enum []string
 	for _, a := range lifecycle.Actions() {
 		actions = append(actions, string(a))
-		ref, ok := refs[string(a)]
-		if !assert.True(t, ok, "x-action-payloads has no entry for %s", a) {
-			continue
+		op := doc.Paths.Find(actionPath(a)).Post
+		require.NotEmpty(t, op.OperationID, "%s", a)
+		_, dup := ids[op.OperationID]
+		assert.False(t, dup, "%s: operationId %s is taken", a, op.OperationID)
+		ids[op.OperationID] = a
+		s := unwrap(schemas[a]).Value
+		require.True(t, s.Type.Is(openapi3.TypeObject), "%s: the payload is not an object", a)
+		typ := lifecycle.PayloadType(a)
+		require.NotNil(t, typ, "%s", a)
+		for member := range jsonFields(typ) {
+			assert.Contains(t, s.Properties, member, "%s: the schema does not name %s of %s", a, member, typ)
 		}
-		name, ok := strings.CutPrefix(ref, schemaPrefix)
-		if assert.True(t, ok, "%s: %q is not a component schema", a, ref) {
-			s := doc.Components.Schemas[name]
-			if assert.NotNil(t, s, "%s: no schema %s", a, name) {
-				assert.True(t, s.Value.Type.Is(openapi3.TypeObject), "%s: %s is not an object", a, name)
-			}
-		}
-		_, ok = actionPayloadTypes[a]
-		assert.True(t, ok, "the tests know no Go type for %s", a)
 	}
-	for a := range refs {
-		assert.Contains(t, actions, a, "x-action-payloads names an action the engine does not have")
+	for path := range doc.Paths.Map() {
+		if name, ok := strings.CutPrefix(path, "/v1/projects/{id}/actions/"); ok {
+			assert.Contains(t, actions, name, "%s documents an action the engine does not have", path)
+		}
 	}
 	for _, e := range doc.Components.Schemas["Action"].Value.Enum {
 		enum = append(enum, e.(string))
@@ -138,11 +100,6 @@ func TestActionPayloadsCoverEveryAction(t *testing.T) {
 	slices.Sort(actions)
 	slices.Sort(enum)
 	assert.Equal(t, actions, enum, "the Action enum")
-	assert.Len(t, actionPayloadTypes, len(lifecycle.Actions()))
-
-	// The payload of the single path stays open to every action's.
-	generic := doc.Components.Schemas["ActionPayload"].Value
-	assert.NoError(t, generic.VisitJSON(map[string]any{"anything": true}))
 }
 
 // TestActionPayloadSchemasMatchGoTypes: each action's schema has exactly
@@ -150,17 +107,15 @@ func TestActionPayloadsCoverEveryAction(t *testing.T) {
 // level, with matching JSON types, and refuses other members. Types that
 // read themselves are walked where their reader takes the members of
 // their struct (review.Declaration, change.Request, change.LineItem) and
-// mapped to their schemas otherwise (decimal.Decimal to AmountInput,
+// mapped to their schemas otherwise (decimal.Decimal to Amount,
 // review.Budget to BudgetInput, checked by TestBudgetInputMatchesBudget).
 func TestActionPayloadSchemasMatchGoTypes(t *testing.T) {
 	doc := loadSpec(t)
-	refs := actionPayloadRefs(t, doc)
+	schemas := actionPayloadSchemas(t, doc)
 	for _, a := range lifecycle.Actions() {
-		typ, ok := actionPayloadTypes[a]
-		require.True(t, ok, "%s", a)
-		name := strings.TrimPrefix(refs[string(a)], schemaPrefix)
-		s := doc.Components.Schemas[name]
-		require.NotNil(t, s, "%s", a)
+		typ := lifecycle.PayloadType(a)
+		require.NotNil(t, typ, "%s", a)
+		s := schemas[a]
 		t.Run(string(a), func(t *testing.T) {
 			matchSchema(t, string(a), s, typ)
 		})
@@ -194,7 +149,7 @@ func matchSchema(t *testing.T, path string, s *openapi3.SchemaRef, typ reflect.T
 	}
 	switch typ {
 	case reflect.TypeFor[decimal.Decimal]():
-		assert.Equal(t, schemaPrefix+"AmountInput", s.Ref, "%s: an amount", path)
+		assert.Equal(t, schemaPrefix+"Amount", s.Ref, "%s: an amount", path)
 		return
 	case reflect.TypeFor[review.Budget]():
 		assert.Equal(t, schemaPrefix+"BudgetInput", s.Ref, "%s: a budget", path)
@@ -220,7 +175,7 @@ func matchSchema(t *testing.T, path string, s *openapi3.SchemaRef, typ reflect.T
 		}
 	case reflect.Struct:
 		fields := jsonFields(typ)
-		if typ == reflect.TypeFor[review.Declaration]() {
+		if typ == reflect.TypeFor[review.Declaration]() || typ == reflect.TypeFor[lifecycle.DeclarePayload]() {
 			// Read apart from the form's other members (see
 			// review.Declaration.UnmarshalJSON).
 			fields["budget"] = reflect.TypeFor[review.Budget]()
@@ -253,7 +208,7 @@ func matchSchema(t *testing.T, path string, s *openapi3.SchemaRef, typ reflect.T
 
 // TestEveryActionPayloadOverHTTP takes over HTTP the actions the other
 // walks do not, each with a real payload, so that the harness checks
-// every action's payload against its schema (x-action-payloads) and the
+// every action's payload against its operation's schema and the
 // engine accepts it: the initiation of a fixed-asset project (第十条),
 // issues, rectification and suspension (第十三条), a minor change approved
 // and one rejected (第十一条), and an O&M project from its evaluation to
@@ -271,11 +226,12 @@ func TestEveryActionPayloadOverHTTP(t *testing.T) {
 		tag = h.step(id, "apply_initiation", asUnitA, tag, obj{"note": "申请立项"}, lifecycle.StateInitiationApplied)
 		tag = h.step(id, "approve_initiation", asDRC, tag, obj{"approved": true, "number": "渝北发改投〔2026〕12号", "opinion": "同意立项"}, lifecycle.StateInitiated)
 		tag = h.step(id, "start_procurement", asUnitA, tag, obj{"method": "公开招标", "note": "委托代理机构"}, lifecycle.StateProcuring)
-		// An amount may be a JSON number, read exactly.
+		// An amount may be a JSON number, read exactly, though the
+		// document asks for a string (so the request is off the contract).
 		k := contract("HT-2026-101", "0", "2026-03-02")
 		k["contract"].(obj)["amount"] = json.Number("100.5")
 		k["contract"].(obj)["supervision"] = false
-		tag = h.step(id, "sign_contract", asUnitA, tag, k, lifecycle.StateImplementing)
+		tag = h.stepAs(malformed, id, "sign_contract", asUnitA, tag, k, lifecycle.StateImplementing)
 		tag = h.step(id, "report_issue", asUnitA, tag, obj{"kind": "serious_delay", "description": "机房改造延误两个月"}, lifecycle.StateImplementing)
 		tag = h.step(id, "order_rectification", asBDB, tag, obj{"reason": "限期整改进度"}, lifecycle.StateRectifying)
 		tag = h.step(id, "suspend", asBDB, tag, obj{"reason": "整改未到位"}, lifecycle.StateSuspended)
@@ -285,7 +241,7 @@ func TestEveryActionPayloadOverHTTP(t *testing.T) {
 		tag = h.step(id, "approve_change", asBDB, tag, obj{"opinion": "同意"}, lifecycle.StateImplementing)
 		tag = h.step(id, "approve_change", asDRC, tag, nil, lifecycle.StateImplementing)
 		again := obj{"reason": "监理费用调整", "items": []obj{{"item": "监理", "source": "self_funded", "old": json.Number("20"), "new": json.Number("22")}}}
-		tag = h.step(id, "request_change", asUnitA, tag, again, lifecycle.StateImplementing)
+		tag = h.stepAs(malformed, id, "request_change", asUnitA, tag, again, lifecycle.StateImplementing)
 		h.step(id, "reject_change", asBDB, tag, obj{"opinion": "理由不充分"}, lifecycle.StateImplementing)
 	})
 	t.Run("operation and maintenance", func(t *testing.T) {
@@ -419,8 +375,9 @@ func mergeObj(a, b obj) obj {
 // TestBudgetInputMatchesBudget: review.Budget reads itself, so its members
 // are compared by sample payloads: each member of BudgetInput is read, an
 // unknown one is refused, and the members Budget writes are BudgetInput's.
-// An amount (AmountInput) is a decimal string or a JSON number, as both
-// review.Budget and decimal.Decimal read it.
+// An amount (Amount) is a decimal string in the document; review.Budget
+// and decimal.Decimal also read a JSON number exactly, which the document
+// leaves out so that generated clients send strings.
 func TestBudgetInputMatchesBudget(t *testing.T) {
 	doc := loadSpec(t)
 	s := doc.Components.Schemas["BudgetInput"].Value
@@ -439,19 +396,23 @@ func TestBudgetInputMatchesBudget(t *testing.T) {
 	require.NoError(t, json.Unmarshal(written, &members))
 	assert.Equal(t, props, slices.Sorted(maps.Keys(members)))
 
-	amount := doc.Components.Schemas["AmountInput"].Value
+	amount := doc.Components.Schemas["Amount"].Value
 	for _, c := range []struct {
-		json string
-		v    any
-		ok   bool
-	}{{`"120.5"`, "120.5", true}, {`120.5`, 120.5, true}, {`true`, true, false}, {`["1"]`, []any{"1"}, false}} {
+		json         string
+		v            any
+		goOK, schema bool
+	}{
+		{`"120.5"`, "120.5", true, true}, {`"-3"`, "-3", true, true},
+		{`120.5`, 120.5, true, false},
+		{`true`, true, false, false}, {`["1"]`, []any{"1"}, false, false}, {`"1,5"`, "1,5", false, false},
+	} {
 		var d decimal.Decimal
 		goErr := json.Unmarshal([]byte(c.json), &d)
 		budgetErr := json.Unmarshal([]byte(`{"district":`+c.json+`}`), &b)
 		schemaErr := amount.VisitJSON(c.v)
-		assert.Equal(t, c.ok, goErr == nil, "decimal.Decimal reads %s: %v", c.json, goErr)
-		assert.Equal(t, c.ok, budgetErr == nil, "review.Budget reads %s: %v", c.json, budgetErr)
-		assert.Equal(t, c.ok, schemaErr == nil, "AmountInput takes %s: %v", c.json, schemaErr)
+		assert.Equal(t, c.goOK, goErr == nil, "decimal.Decimal reads %s: %v", c.json, goErr)
+		assert.Equal(t, c.goOK, budgetErr == nil, "review.Budget reads %s: %v", c.json, budgetErr)
+		assert.Equal(t, c.schema, schemaErr == nil, "Amount takes %s: %v", c.json, schemaErr)
 	}
 }
 

@@ -23,7 +23,7 @@ import (
 )
 
 //go:embed migrations
-var migrations embed.FS
+var migrationFiles embed.FS
 
 // Dialect names the database a Store runs on.
 type Dialect string
@@ -129,12 +129,22 @@ func (c sqliteConnector) Driver() driver.Driver { return &sqlite.Driver{} }
 // dialect. On PostgreSQL an advisory lock, keyed by the schema, keeps
 // concurrent openers from migrating at once.
 func migrate(ctx context.Context, d Dialect, db *sql.DB) ([]*goose.MigrationResult, error) {
-	dir, err := fs.Sub(migrations, "migrations/"+string(d))
+	p, err := migrations(ctx, d, db)
+	if err != nil {
+		return nil, err
+	}
+	return p.Up(ctx)
+}
+
+// migrations is the migration provider of the dialect: the embedded SQL
+// files and the Go migrations.
+func migrations(ctx context.Context, d Dialect, db *sql.DB) (*goose.Provider, error) {
+	dir, err := fs.Sub(migrationFiles, "migrations/"+string(d))
 	if err != nil {
 		return nil, err
 	}
 	gd := goose.DialectSQLite3
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(blocksMigration(d))}
 	if d == Postgres {
 		gd = goose.DialectPostgres
 		var schema string
@@ -148,11 +158,7 @@ func migrate(ctx context.Context, d Dialect, db *sql.DB) ([]*goose.MigrationResu
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(gd, db, dir, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return p.Up(ctx)
+	return goose.NewProvider(gd, db, dir, opts...)
 }
 
 // timeArg is t as a query argument of the dialect: fixed-width UTC text

@@ -45,19 +45,18 @@ func (s *Store) putOverlap(ctx context.Context, tx *sql.Tx, projectID string, f 
 	slices.Sort(grams)
 	grams = slices.Compact(grams)
 	var (
-		id  int64
-		old []byte
+		id      int64
+		oldSize int
+		old     []byte
 	)
-	err := tx.QueryRowContext(ctx, `SELECT id, grams FROM overlap_features WHERE project_id = $1`, projectID).Scan(&id, &old)
+	err := tx.QueryRowContext(ctx, `SELECT id, size, grams FROM overlap_features WHERE project_id = $1`, projectID).Scan(&id, &oldSize, &old)
+	fresh := errors.Is(err, sql.ErrNoRows)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
+	case fresh:
 		err = tx.QueryRowContext(ctx, `INSERT INTO overlap_features (project_id, unit, name, content, parent_id, size, grams)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			projectID, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams)).Scan(&id)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_sizes (id, size) VALUES ($1, $2)`, id, len(grams)); err != nil {
 			return err
 		}
 	case err != nil:
@@ -68,38 +67,33 @@ func (s *Store) putOverlap(ctx context.Context, tx *sql.Tx, projectID string, f 
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE overlap_sizes SET size = $2 WHERE id = $1`, id, len(grams)); err != nil {
-			return err
-		}
 	}
-	removed, added := diffSorted(blobGrams(old), grams)
+	oldGrams := blobGrams(old)
+	removed, added := diffSorted(oldGrams, grams)
+	switch {
+	case fresh:
+		err = s.appendPostings(ctx, tx, id, len(grams), grams)
+	case len(removed) > 0 || len(added) > 0 || oldSize != len(grams):
+		err = s.replacePostings(ctx, tx, id, len(grams), oldGrams, grams)
+	}
+	if err != nil {
+		return err
+	}
 	for chunk := range slices.Chunk(removed, rowsPerStatement) {
-		in := inList(chunk, 2)
-		args := append([]any{id}, int64Args(chunk)...)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM overlap_grams WHERE id = $1 AND gram IN (`+in+`)`, args...); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE overlap_df SET n = n - 1 WHERE gram IN (`+inList(chunk, 1)+`)`, args[1:]...); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE overlap_df SET n = n - 1 WHERE gram IN (`+inList(chunk, 1)+`)`, int64Args(chunk)...); err != nil {
 			return err
 		}
 	}
 	for chunk := range slices.Chunk(added, rowsPerStatement) {
-		var gv, dv strings.Builder
-		args := []any{id}
-		for i, g := range chunk {
+		var dv strings.Builder
+		for i := range chunk {
 			if i > 0 {
-				gv.WriteString(", ")
 				dv.WriteString(", ")
 			}
-			gv.WriteString("($" + strconv.Itoa(i+2) + ", $1)")
 			dv.WriteString("($" + strconv.Itoa(i+1) + ", 1)")
-			args = append(args, int64(g))
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_grams (gram, id) VALUES `+gv.String(), args...); err != nil {
-			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_df (gram, n) VALUES `+dv.String()+`
-			ON CONFLICT (gram) DO UPDATE SET n = overlap_df.n + 1`, args[1:]...); err != nil {
+			ON CONFLICT (gram) DO UPDATE SET n = overlap_df.n + 1`, int64Args(chunk)...); err != nil {
 			return err
 		}
 	}
@@ -198,28 +192,8 @@ func (s *Store) OverlapCandidates(ctx context.Context, q lifecycle.OverlapQuery)
 		return nil, nil
 	}
 
-	lo, hi := probe.SizeRange()
-	args := append(int64Args(prefix), lo, hi)
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, f.size, c.m FROM
-		(SELECT id, COUNT(*) AS m FROM overlap_grams WHERE gram IN (`+inList(prefix, 1)+`) GROUP BY id) c
-		JOIN overlap_sizes f ON f.id = c.id
-		WHERE f.size BETWEEN $`+strconv.Itoa(len(prefix)+1)+` AND $`+strconv.Itoa(len(prefix)+2), args...)
+	ids, err := s.overlapCount(ctx, prefix, probe)
 	if err != nil {
-		return nil, s.fail(ctx, "overlap", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id, size, m int64
-		if err := rows.Scan(&id, &size, &m); err != nil {
-			rows.Close()
-			return nil, s.fail(ctx, "overlap", err)
-		}
-		if probe.Admit(int(size), int(m)) {
-			ids = append(ids, id)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, s.fail(ctx, "overlap", err)
 	}
 
@@ -253,4 +227,54 @@ func (s *Store) OverlapCandidates(ctx context.Context, q lifecycle.OverlapQuery)
 	}
 	slices.SortFunc(out, func(a, b lifecycle.OverlapCandidate) int { return strings.Compare(a.ProjectID, b.ProjectID) })
 	return out, nil
+}
+
+// overlapCount reads the postings of the prefix bigrams block by block,
+// counts per project the prefix bigrams it holds, and returns the
+// internal IDs of the projects whose size and count may reach the
+// threshold. It holds one block's counts, whatever the portfolio.
+func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecycle.OverlapProbe) ([]int64, error) {
+	var last sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(block) FROM overlap_postings`).Scan(&last); err != nil || !last.Valid {
+		return nil, err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stmt, err := conn.PrepareContext(ctx, `SELECT ids FROM overlap_postings WHERE block = $1 AND gram IN (`+inList(prefix, 2)+`)`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	lo, hi := probe.SizeRange()
+	keep := func(size, matched int) bool {
+		return size >= lo && size <= hi && probe.Admit(size, matched)
+	}
+	bits := s.blockBits()
+	counts := newBlockCounts(bits)
+	args := append([]any{int64(0)}, int64Args(prefix)...)
+	var ids []int64
+	for block := int64(0); block <= last.Int64; block++ {
+		args[0] = block
+		rows, err := stmt.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var raw sql.RawBytes
+			if err := rows.Scan(&raw); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			counts.add(raw)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		ids = counts.flush(block, bits, ids, keep)
+	}
+	return ids, nil
 }

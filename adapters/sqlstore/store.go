@@ -52,6 +52,9 @@ type Store struct {
 	// prepared are the other statements of an append, prepared once on
 	// SQLite (prepared.go).
 	prepared map[string]*sql.Stmt
+	// overlapBits, if not 0, replaces overlapBlockBits (tests only, on a
+	// new database).
+	overlapBits uint
 }
 
 var _ lifecycle.Store = (*Store)(nil)

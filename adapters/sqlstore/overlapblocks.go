@@ -1,0 +1,330 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+)
+
+// The 第四条 postings are kept in blocks: the projects holding a bigram
+// whose internal IDs (overlap_features.id) share id >> overlapBlockBits
+// are one row of overlap_postings, (block, gram, ids). A check reads the
+// rows of its probed bigrams one block after the other and counts per
+// project in an array the size of a block, so that what it holds in
+// memory does not grow with the portfolio; a declaration appends one
+// entry to the rows of its bigrams in its own block.
+
+// overlapBlockBits sets the block: 4,096 projects. Larger blocks mean
+// fewer rows to read per check and longer rows to rewrite per
+// declaration.
+const overlapBlockBits = 12
+
+// entrySize is the bytes of one entry of a postings row: the project's
+// offset in its block and its number of distinct bigrams (capped at
+// 65,535; a smaller size only lets more candidates through), both
+// big-endian uint16. Entries are in no particular order.
+const entrySize = 4
+
+func (s *Store) blockBits() uint {
+	if s.overlapBits != 0 {
+		return s.overlapBits
+	}
+	return overlapBlockBits
+}
+
+// blockOf is the block of an internal ID and its offset in it.
+func blockOf(id int64, bits uint) (block int64, off uint16) {
+	return id >> bits, uint16(id & (1<<bits - 1))
+}
+
+func appendEntry(b []byte, off uint16, size int) []byte {
+	b = binary.BigEndian.AppendUint16(b, off)
+	return binary.BigEndian.AppendUint16(b, uint16(min(size, math.MaxUint16)))
+}
+
+// withoutOffset returns the entries of b other than off's, in a new slice.
+func withoutOffset(b []byte, off uint16) []byte {
+	out := make([]byte, 0, len(b))
+	for e := range slices.Chunk(b, entrySize) {
+		if len(e) == entrySize && binary.BigEndian.Uint16(e) != off {
+			out = append(out, e...)
+		}
+	}
+	return out
+}
+
+// blockCounts counts, for the projects of one block, how many of the
+// probed bigrams each holds, and keeps their sizes.
+type blockCounts struct {
+	matched []uint32
+	size    []uint16
+}
+
+func newBlockCounts(bits uint) *blockCounts {
+	return &blockCounts{matched: make([]uint32, 1<<bits), size: make([]uint16, 1<<bits)}
+}
+
+// add counts the entries of one postings row.
+func (c *blockCounts) add(ids []byte) {
+	for i := 0; i+entrySize <= len(ids); i += entrySize {
+		off := binary.BigEndian.Uint16(ids[i:])
+		if int(off) >= len(c.matched) {
+			continue
+		}
+		c.matched[off]++
+		c.size[off] = binary.BigEndian.Uint16(ids[i+2:])
+	}
+}
+
+// flush appends to out the IDs of block whose count and size keep decides
+// on, and clears the counts.
+func (c *blockCounts) flush(block int64, bits uint, out []int64, keep func(size, matched int) bool) []int64 {
+	for off, m := range c.matched {
+		if m == 0 {
+			continue
+		}
+		if keep(int(c.size[off]), int(m)) {
+			out = append(out, block<<bits|int64(off))
+		}
+		c.matched[off] = 0
+	}
+	return out
+}
+
+// appendPostings adds the entry of the project at id, of size bigrams, to
+// the rows of grams in its block, creating the missing rows. The append
+// is one statement per row, so concurrent declarations of one block (on
+// PostgreSQL) each add theirs.
+func (s *Store) appendPostings(ctx context.Context, tx *sql.Tx, id int64, size int, grams []uint64) error {
+	block, off := blockOf(id, s.blockBits())
+	entry := appendEntry(nil, off, size)
+	concat := `overlap_postings.ids || excluded.ids`
+	if s.dialect == SQLite {
+		// || makes text of two blobs, byte for byte; back to a blob.
+		concat = `CAST(` + concat + ` AS BLOB)`
+	}
+	for chunk := range slices.Chunk(grams, rowsPerStatement) {
+		var vs strings.Builder
+		args := []any{block, entry}
+		for i, g := range chunk {
+			if i > 0 {
+				vs.WriteString(", ")
+			}
+			vs.WriteString("($1, $" + strconv.Itoa(i+3) + ", $2)")
+			args = append(args, int64(g))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+`
+			ON CONFLICT (block, gram) DO UPDATE SET ids = `+concat, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replacePostings moves the project at id from the rows of the bigrams
+// old to those of grams, with its new size: every row of either is read
+// (locked on PostgreSQL), rewritten without the project's entry and with
+// it where it now belongs, and deleted when empty.
+func (s *Store) replacePostings(ctx context.Context, tx *sql.Tx, id int64, size int, old, grams []uint64) error {
+	block, off := blockOf(id, s.blockBits())
+	all := slices.Concat(old, grams)
+	slices.Sort(all)
+	all = slices.Compact(all)
+	lock := ""
+	if s.dialect == Postgres {
+		lock = ` FOR UPDATE`
+	}
+	rows := map[uint64][]byte{}
+	for chunk := range slices.Chunk(all, rowsPerStatement) {
+		r, err := tx.QueryContext(ctx, `SELECT gram, ids FROM overlap_postings WHERE block = $1 AND gram IN (`+inList(chunk, 2)+`) ORDER BY gram`+lock,
+			append([]any{block}, int64Args(chunk)...)...)
+		if err != nil {
+			return err
+		}
+		for r.Next() {
+			var g int64
+			var ids []byte
+			if err := r.Scan(&g, &ids); err != nil {
+				r.Close()
+				return err
+			}
+			rows[uint64(g)] = ids
+		}
+		r.Close()
+		if err := r.Err(); err != nil {
+			return err
+		}
+	}
+	var empty, keep []uint64
+	for _, g := range all {
+		ids := withoutOffset(rows[g], off)
+		if _, ok := slices.BinarySearch(grams, g); ok {
+			ids = appendEntry(ids, off, size)
+		}
+		rows[g] = ids
+		if len(ids) == 0 {
+			empty = append(empty, g)
+		} else {
+			keep = append(keep, g)
+		}
+	}
+	for chunk := range slices.Chunk(empty, rowsPerStatement) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM overlap_postings WHERE block = $1 AND gram IN (`+inList(chunk, 2)+`)`,
+			append([]any{block}, int64Args(chunk)...)...); err != nil {
+			return err
+		}
+	}
+	return s.writePostings(ctx, tx, block, keep, rows, `excluded.ids`)
+}
+
+// writePostings upserts the rows of grams in block, with ids from rows,
+// setting an existing row's ids to set (an SQL expression).
+func (s *Store) writePostings(ctx context.Context, tx execer, block int64, grams []uint64, rows map[uint64][]byte, set string) error {
+	for chunk := range slices.Chunk(grams, rowsPerStatement/2) {
+		var vs strings.Builder
+		args := []any{block}
+		for i, g := range chunk {
+			if i > 0 {
+				vs.WriteString(", ")
+			}
+			vs.WriteString("($1, $" + strconv.Itoa(2*i+2) + ", $" + strconv.Itoa(2*i+3) + ")")
+			args = append(args, int64(g), rows[g])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+`
+			ON CONFLICT (block, gram) DO UPDATE SET ids = `+set, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// blocksMigration is migration 00013: it fills overlap_postings from the
+// bigrams kept in overlap_features, one block at a time, and drops the
+// one-row-per-posting index it replaces (overlap_grams, with
+// overlap_sizes). Down restores them from overlap_features.
+func blocksMigration(d Dialect) *goose.Migration {
+	return goose.NewGoMigration(13,
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return fillPostings(ctx, tx, overlapBlockBits) }},
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return restoreGrams(ctx, tx, d) }})
+}
+
+// fillPostings writes the postings of every project in overlap_features,
+// reading one block of projects at a time.
+func fillPostings(ctx context.Context, tx *sql.Tx, bits uint) error {
+	var last sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM overlap_features`).Scan(&last); err != nil {
+		return err
+	}
+	s := &Store{overlapBits: bits}
+	for block := int64(0); last.Valid && block <= last.Int64>>bits; block++ {
+		r, err := tx.QueryContext(ctx, `SELECT id, size, grams FROM overlap_features WHERE id >= $1 AND id < $2`, block<<bits, (block+1)<<bits)
+		if err != nil {
+			return err
+		}
+		rows := map[uint64][]byte{}
+		for r.Next() {
+			var id, size int64
+			var blob []byte
+			if err := r.Scan(&id, &size, &blob); err != nil {
+				r.Close()
+				return err
+			}
+			_, off := blockOf(id, bits)
+			for _, g := range blobGrams(blob) {
+				rows[g] = appendEntry(rows[g], off, int(size))
+			}
+		}
+		r.Close()
+		if err := r.Err(); err != nil {
+			return err
+		}
+		grams := make([]uint64, 0, len(rows))
+		for g := range rows {
+			grams = append(grams, g)
+		}
+		slices.Sort(grams)
+		if err := s.writePostings(ctx, tx, block, grams, rows, `excluded.ids`); err != nil {
+			return err
+		}
+	}
+	for _, t := range []string{"overlap_grams", "overlap_sizes"} {
+		if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restoreGrams recreates overlap_grams and overlap_sizes (migrations
+// 00003 and 00004) from overlap_features.
+func restoreGrams(ctx context.Context, tx *sql.Tx, d Dialect) error {
+	ddl := []string{`CREATE TABLE overlap_grams (gram INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (gram, id)) WITHOUT ROWID`,
+		`CREATE TABLE overlap_sizes (id INTEGER PRIMARY KEY, size INTEGER NOT NULL)`}
+	if d == Postgres {
+		ddl = []string{`CREATE TABLE overlap_grams (gram bigint NOT NULL, id bigint NOT NULL, PRIMARY KEY (gram, id))`,
+			`CREATE TABLE overlap_sizes (id bigint PRIMARY KEY, size integer NOT NULL)`}
+	}
+	for _, q := range ddl {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_sizes (id, size) SELECT id, size FROM overlap_features`); err != nil {
+		return err
+	}
+	for after := int64(-1); ; {
+		r, err := tx.QueryContext(ctx, `SELECT id, grams FROM overlap_features WHERE id > $1 ORDER BY id LIMIT 100`, after)
+		if err != nil {
+			return err
+		}
+		type feat struct {
+			id    int64
+			grams []uint64
+		}
+		var fs []feat
+		for r.Next() {
+			var f feat
+			var blob []byte
+			if err := r.Scan(&f.id, &blob); err != nil {
+				r.Close()
+				return err
+			}
+			f.grams = blobGrams(blob)
+			fs = append(fs, f)
+		}
+		r.Close()
+		if err := r.Err(); err != nil {
+			return err
+		}
+		if len(fs) == 0 {
+			return nil
+		}
+		for _, f := range fs {
+			for chunk := range slices.Chunk(f.grams, rowsPerStatement) {
+				var vs strings.Builder
+				args := []any{f.id}
+				for i, g := range chunk {
+					if i > 0 {
+						vs.WriteString(", ")
+					}
+					vs.WriteString("($" + strconv.Itoa(i+2) + ", $1)")
+					args = append(args, int64(g))
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_grams (gram, id) VALUES `+vs.String(), args...); err != nil {
+					return err
+				}
+			}
+		}
+		after = fs[len(fs)-1].id
+	}
+}

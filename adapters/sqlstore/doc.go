@@ -114,16 +114,19 @@
 //     (lifecycle.EncodeSnapshot), replaced in each append's transaction;
 //     LoadSnapshot returns it with the projection's version in one row,
 //     and nothing when it is older (an append without a fold).
-//   - overlap_features, overlap_sizes, overlap_grams, overlap_df: the
-//     第四条 index. The declaration in force of each project (unit, name,
-//     content, parent) with its distinct character bigrams; their number
-//     alone (migration 00004), narrow rows for counting; an inverted index
-//     from bigram to project; the number of projects holding each bigram. Written when
-//     the declaration in force changes. OverlapCandidates looks up the
-//     rarest part of a declaration's bigrams that any project reaching
-//     the threshold must share (lifecycle.OverlapProbe), and returns the
-//     texts of the projects that may reach it, for review.Overlaps to
-//     score exactly.
+//   - overlap_features, overlap_postings, overlap_df: the 第四条 index.
+//     The declaration in force of each project (unit, name, content,
+//     parent) with its distinct character bigrams and their number; an
+//     inverted index from bigram to project, in blocks of 4,096 internal
+//     IDs, one row per (block, bigram) holding each project's offset and
+//     size (migrations 00012 and 00013, which replaced the one row per
+//     posting of overlap_grams and overlap_sizes); the number of projects
+//     holding each bigram. Written when the declaration in force changes.
+//     OverlapCandidates looks up the rarest part of a declaration's
+//     bigrams that any project reaching the threshold must share
+//     (lifecycle.OverlapProbe), counts them one block at a time, and
+//     returns the texts of the projects that may reach it, for
+//     review.Overlaps to score exactly.
 //
 // Project IDs order by their bytes (the "C" collation on PostgreSQL), as
 // in every store. Amounts are exact: decimal TEXT on SQLite, NUMERIC on

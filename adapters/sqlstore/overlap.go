@@ -14,8 +14,8 @@ import (
 )
 
 // The 第四条 index: overlap_features keeps each project's declaration
-// texts and bigrams, overlap_grams maps each bigram to the projects
-// holding it, overlap_df counts them. See lifecycle.OverlapProbe for why
+// texts and bigrams, overlap_postings maps each bigram to the projects
+// holding it, in blocks (overlapblocks.go), overlap_df counts them. See lifecycle.OverlapProbe for why
 // looking up part of a declaration's bigrams finds every project that may
 // reach the threshold.
 
@@ -143,9 +143,10 @@ func int64Args[T ~uint64 | ~int64](vs []T) []any {
 // OverlapCandidates implements lifecycle.OverlapIndex. It reads how many
 // projects hold each of the declaration's bigrams, looks up the rarest
 // prefix of them (lifecycle.NewOverlapProbe), counts per project the
-// prefix bigrams it holds, keeps the projects whose size and count may
-// reach the threshold, and reads their texts. What it reads grows with
-// the lists of the prefix bigrams, not with the number of projects.
+// prefix bigrams it holds, one block of projects at a time, keeps the
+// projects whose size and count may reach the threshold, and reads their
+// texts. What it reads grows with the lists of the prefix bigrams; what
+// it holds, with one block and the candidates.
 func (s *Store) OverlapCandidates(ctx context.Context, q lifecycle.OverlapQuery) ([]lifecycle.OverlapCandidate, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ func TestSeedMeasureCommit(t *testing.T) {
 
 	out.Reset()
 	require.NoError(t, run(t.Context(), []string{"measure", "-db", db, "-n", "2", "-histories", "20,40", "-baseline"}, &out))
-	for _, want := range []string{"store sqlite: 62 projects", "history     40: GET project p50", "overlaps (第四条), bureau", "8 at once",
+	for _, want := range []string{"store sqlite: 62 projects", "history     40: GET project p50", "overlaps (第四条), bureau", "8 at once", "store alone: p50",
 		"overdue, unit with nothing overdue: p50", "(0 items)", "obligations overdue", "as before (replay): GET project", "baseline (walk) overlaps"} {
 		assert.Contains(t, out.String(), want)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/govit-cn/govit/adapters/httpapi"
 	"github.com/govit-cn/govit/adapters/sqlstore"
 	"github.com/govit-cn/govit/lifecycle"
+	"github.com/govit-cn/govit/review"
 	"github.com/govit-cn/govit/review/corpus"
 )
 
@@ -300,6 +301,32 @@ func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []
 		worst = max(worst, time.Since(t0))
 	}
 	fmt.Fprintf(out, "overlaps (第四条), 8 at once: all 8 answered within %s (worst of 5 rounds)\n", msf(worst))
+	// The store's part alone, one check at a time: its time, the bytes
+	// it allocates (a bound on what its heap holds at once) and the
+	// candidates it returns for exact scoring.
+	var st timings
+	var allocSum, allocMax uint64
+	var cands int
+	for range 2 * n {
+		i++
+		d := probe(i).(review.Declaration)
+		q := lifecycle.OverlapQuery{Grams: review.Bigrams(d.Name, d.Content), MinPercent: review.DefaultOverlapPolicy().MinPercent}
+		runtime.ReadMemStats(&before)
+		t0 := time.Now()
+		cs, err := store.OverlapCandidates(ctx, q)
+		el := time.Since(t0)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			return err
+		}
+		a := after.TotalAlloc - before.TotalAlloc
+		allocSum += a
+		allocMax = max(allocMax, a)
+		cands += len(cs)
+		st = append(st, el)
+	}
+	fmt.Fprintf(out, "overlaps (第四条), store alone: p50 %s, p95 %s; allocated per check %.0f KiB mean, %.0f KiB max; %.1f candidates per check\n",
+		msf(st.pct(0.5)), msf(st.pct(0.95)), float64(allocSum)/float64(2*n)/1024, float64(allocMax)/1024, float64(cands)/float64(2*n))
 	if baseline {
 		walk := timings{}
 		for range 3 {

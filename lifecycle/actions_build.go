@@ -42,8 +42,9 @@ var specReportIssue = &actionSpec[ReportIssuePayload, ReportIssuePayload]{
 		}
 		return in, nil
 	},
-	apply: func(p *Project, e Event, r *ReportIssuePayload, _ bool) {
-		p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Kind: r.Kind, Text: r.Description, At: e.At})
+	apply: func(p *Project, e Event, r *ReportIssuePayload, owned bool) {
+		p.Supervision = keepLatest(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Kind: r.Kind, Text: r.Description, At: e.At}, owned)
+		p.SupervisionTotal++
 	},
 }
 
@@ -98,8 +99,9 @@ func measureSpec[P interface {
 			}
 			return in, nil
 		},
-		apply: func(p *Project, e Event, r *P, _ bool) {
-			p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Text: ReasonPayload(*r).Reason, At: e.At})
+		apply: func(p *Project, e Event, r *P, owned bool) {
+			p.Supervision = keepLatest(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Text: ReasonPayload(*r).Reason, At: e.At}, owned)
+			p.SupervisionTotal++
 		},
 	}
 }
@@ -125,9 +127,10 @@ func jointMeasureSpec[P interface {
 			}
 			return in, nil
 		},
-		apply: func(p *Project, e Event, r *P, _ bool) {
+		apply: func(p *Project, e Event, r *P, owned bool) {
 			m := MeasurePayload(*r)
-			p.Supervision = append(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Text: m.Reason, Finance: m.Finance, At: e.At})
+			p.Supervision = keepLatest(p.Supervision, SupervisionRecord{Action: e.Action, ActorID: e.Actor.ID, Role: e.Role, Text: m.Reason, Finance: m.Finance, At: e.At}, owned)
+			p.SupervisionTotal++
 		},
 	}
 }
@@ -155,8 +158,9 @@ var specAudit = &actionSpec[AuditPayload, AuditPayload]{
 		}
 		return in, nil
 	},
-	apply: func(p *Project, e Event, r *AuditPayload, _ bool) {
-		p.Audits = append(p.Audits, Audit{AuditPayload: *r, ActorID: e.Actor.ID, At: e.At})
+	apply: func(p *Project, e Event, r *AuditPayload, owned bool) {
+		p.Audits = keepLatest(p.Audits, Audit{AuditPayload: *r, ActorID: e.Actor.ID, At: e.At}, owned)
+		p.AuditsTotal++
 	},
 }
 
@@ -188,8 +192,9 @@ var specApplyAcceptance = &actionSpec[ApplyAcceptancePayload, ApplyAcceptancePay
 		}
 		return in, nil
 	},
-	apply: func(p *Project, e Event, r *ApplyAcceptancePayload, _ bool) {
-		p.Acceptances = append(p.Acceptances, Acceptance{ApplyAcceptancePayload: *r, AppliedAt: e.At})
+	apply: func(p *Project, e Event, r *ApplyAcceptancePayload, owned bool) {
+		p.Acceptances = keepLatest(p.Acceptances, Acceptance{ApplyAcceptancePayload: *r, AppliedAt: e.At}, owned)
+		p.AcceptancesTotal++
 	},
 }
 
@@ -234,6 +239,9 @@ var specAccept = &actionSpec[AcceptPayload, AcceptPayload]{
 		a := &p.Acceptances[len(p.Acceptances)-1]
 		a.Result = r
 		a.DecidedAt = e.At
+		if isTrue(r.Passed) && p.AcceptedAt.IsZero() {
+			p.AcceptedAt = e.At
+		}
 		p.Findings = nil
 	},
 }

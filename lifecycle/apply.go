@@ -46,16 +46,16 @@ func (p *Project) reserve(events []Event) {
 		p.Contracts = make([]Contract, 0, contracts)
 	}
 	if supervision > 0 {
-		p.Supervision = make([]SupervisionRecord, 0, supervision)
+		p.Supervision = make([]SupervisionRecord, 0, windowCap(supervision))
 	}
 	if audits > 0 {
-		p.Audits = make([]Audit, 0, audits)
+		p.Audits = make([]Audit, 0, windowCap(audits))
 	}
 	if changes > 0 {
 		p.Changes = make([]Change, 0, changes)
 	}
 	if acceptances > 0 {
-		p.Acceptances = make([]Acceptance, 0, acceptances)
+		p.Acceptances = make([]Acceptance, 0, windowCap(acceptances))
 	}
 }
 

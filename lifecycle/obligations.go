@@ -139,11 +139,8 @@ func filingDuties(rb *Rulebook, cal *calendar.Calendar, p *Project) ([]Obligatio
 
 // archiveDuty is the archive of 第十五条 after the first passed acceptance.
 func archiveDuty(rb *Rulebook, cal *calendar.Calendar, p *Project) ([]Obligation, error) {
-	for _, a := range p.Acceptances {
-		if a.Result == nil || !isTrue(a.Result.Passed) {
-			continue
-		}
-		day := calendar.DateOf(a.DecidedAt)
+	if !p.AcceptedAt.IsZero() {
+		day := calendar.DateOf(p.AcceptedAt)
 		due, err := cal.AddWorkdays(day, rb.ArchiveDays)
 		if err != nil {
 			return nil, calendarError(err)

@@ -451,6 +451,7 @@ func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *E
 	year := v.BudgetYear
 	p.Contracts, p.Changes, p.Audits, p.Supervision = v.Contracts, v.Changes, v.Audits, v.Supervision
 	p.SecurityOpinions = v.SecurityOpinions
+	p.AuditsTotal, p.SupervisionTotal, p.SecurityOpinionsTotal = v.AuditsTotal, v.SupervisionTotal, v.SecurityOpinionsTotal
 	p.Declarations = v.Declarations
 	for k := contracts; k < len(p.Contracts); k++ {
 		p.Contracts[k].BudgetYear = year

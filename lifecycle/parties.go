@@ -78,7 +78,8 @@ var specSecurityOpinion = &actionSpec[SecurityOpinionPayload, SecurityOpinionPay
 		}
 		return in, nil
 	},
-	apply: func(p *Project, e Event, r *SecurityOpinionPayload, _ bool) {
-		p.SecurityOpinions = append(p.SecurityOpinions, SecurityOpinion{SecurityOpinionPayload: *r, ActorID: e.Actor.ID, Role: e.Role, At: e.At})
+	apply: func(p *Project, e Event, r *SecurityOpinionPayload, owned bool) {
+		p.SecurityOpinions = keepLatest(p.SecurityOpinions, SecurityOpinion{SecurityOpinionPayload: *r, ActorID: e.Actor.ID, Role: e.Role, At: e.At}, owned)
+		p.SecurityOpinionsTotal++
 	},
 }

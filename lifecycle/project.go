@@ -75,12 +75,22 @@ type Project struct {
 	// priorFrom is the index in Changes of the first change requested
 	// since the latest approval.
 	priorFrom int
-	// Supervision records issues reported and the bureau's rectification
-	// orders, suspensions and resumptions (第十三条), in order.
-	Supervision []SupervisionRecord `json:"supervision,omitempty"`
-	// Acceptances are the applications for acceptance and their results
-	// (第十四条), in order.
-	Acceptances []Acceptance `json:"acceptances,omitempty"`
+	// Supervision holds the latest ListWindow of the issues reported and
+	// the bureau's rectification orders, suspensions and resumptions
+	// (第十三条), oldest first; SupervisionTotal counts them all. The
+	// earlier ones are in the events (report_issue, order_rectification,
+	// suspend, resume).
+	Supervision      []SupervisionRecord `json:"supervision,omitempty"`
+	SupervisionTotal int                 `json:"supervision_total,omitempty"`
+	// Acceptances holds the latest ListWindow of the applications for
+	// acceptance and their results (第十四条), oldest first;
+	// AcceptancesTotal counts them all (the earlier ones are in the events
+	// apply_acceptance and accept). AcceptedAt is when the first passed
+	// acceptance was decided, from which the archive of 第十五条 is due;
+	// zero before.
+	Acceptances      []Acceptance `json:"acceptances,omitempty"`
+	AcceptancesTotal int          `json:"acceptances_total,omitempty"`
+	AcceptedAt       time.Time    `json:"accepted_at,omitzero"`
 	// Archive is the filing of the documents of 第十五条, and ArchivedAt
 	// when it was made.
 	Archive    *ArchivePayload `json:"archive,omitempty"`
@@ -93,11 +103,17 @@ type Project struct {
 	// Findings are the findings of the latest review that returned the
 	// project to its unit, or of the latest failed acceptance.
 	Findings []review.Finding `json:"findings,omitempty"`
-	// Audits are the audit inspections recorded (第十六条).
-	Audits []Audit `json:"audits,omitempty"`
-	// SecurityOpinions are the cyberspace office's guidance and
-	// supervision opinions (第三条), in order.
-	SecurityOpinions []SecurityOpinion `json:"security_opinions,omitempty"`
+	// Audits holds the latest ListWindow of the audit inspections
+	// recorded (第十六条), oldest first; AuditsTotal counts them all (the
+	// earlier ones are in the events, action audit).
+	Audits      []Audit `json:"audits,omitempty"`
+	AuditsTotal int     `json:"audits_total,omitempty"`
+	// SecurityOpinions holds the latest ListWindow of the cyberspace
+	// office's guidance and supervision opinions (第三条), oldest first;
+	// SecurityOpinionsTotal counts them all (the earlier ones are in the
+	// events, action security_opinion).
+	SecurityOpinions      []SecurityOpinion `json:"security_opinions,omitempty"`
+	SecurityOpinionsTotal int               `json:"security_opinions_total,omitempty"`
 
 	// DeclaredAt is the time of the first declaration; the rulebook in
 	// force on that date governs the project, unless the first

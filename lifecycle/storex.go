@@ -70,8 +70,10 @@ type SummaryReader interface {
 // snapshotFormat is the fold's format and meaning. It changes whenever
 // Apply folds an event differently or Project changes shape: a kept fold
 // of another format is ignored and the history replayed, so a kept fold
-// never carries an older fold's outcome into a decision.
-const snapshotFormat = 1
+// never carries an older fold's outcome into a decision. Format 2 holds
+// the latest ListWindow entries of the windowed lists with their totals,
+// and AcceptedAt.
+const snapshotFormat = 2
 
 // snapshotJSON is a fold as kept: the project with its unexported state.
 type snapshotJSON struct {

@@ -274,11 +274,20 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, actor lifecycle.
 }
 
 // getEvents lists a project's events a page at a time:
-// GET /v1/projects/{id}/events?after=&limit=. A page reads only its own
-// events, whatever the length of the history.
+// GET /v1/projects/{id}/events?action=&after=&limit=. A page reads only
+// its own events, whatever the length of the history. action (one action,
+// or several separated by commas) keeps only those actions' events: the
+// whole of a list the project holds only the latest of (e.g.
+// action=audit beyond audits_total's window).
 func (s *Server) getEvents(w http.ResponseWriter, r *http.Request, actor lifecycle.Actor) error {
-	if p := checkQuery(r, "after", "limit"); p != nil {
+	if p := checkQuery(r, "action", "after", "limit"); p != nil {
 		return p
+	}
+	var actions []lifecycle.Action
+	if v := r.URL.Query().Get("action"); v != "" {
+		for _, a := range strings.Split(v, ",") {
+			actions = append(actions, lifecycle.Action(strings.TrimSpace(a)))
+		}
 	}
 	after, _, p := queryInt(r, "after", 0, math.MaxInt)
 	if p != nil {
@@ -291,8 +300,13 @@ func (s *Server) getEvents(w http.ResponseWriter, r *http.Request, actor lifecyc
 	if !ok {
 		limit = lifecycle.MaxEventsPage
 	}
-	evs, next, err := s.engine.EventsPage(r.Context(), actor, r.PathValue("id"), int64(after), limit)
+	evs, next, err := s.engine.EventsPageOf(r.Context(), actor, r.PathValue("id"),
+		lifecycle.EventFilter{Actions: actions, After: int64(after), Limit: limit})
 	if err != nil {
+		var le *lifecycle.Error
+		if errors.As(err, &le) && le.Code == "unknown_action" {
+			return badParam("action", le.ZH, le.EN)
+		}
 		return err
 	}
 	if evs == nil {

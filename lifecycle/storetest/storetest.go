@@ -55,6 +55,7 @@ func Run(t *testing.T, newStore func(t *testing.T) lifecycle.Store) {
 		{"list pages by project id without duplicates or misses", testPagination},
 		{"racing appends have one winner per version", testRace},
 		{"cancelled context is respected", testCancelled},
+		{"pages by action hold only those actions, in version order", testActionPages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -92,6 +92,7 @@ type projectView struct {
 	Obligations []obligationRow
 	Forms       []*actionForm
 	Contracts   []contractRow
+	Records     []recordList
 	Findings    []review.Finding
 	Stale       bool
 	Done        lifecycle.Action
@@ -244,6 +245,7 @@ func (c *Console) projectView(w http.ResponseWriter, r *http.Request, s *session
 		v.Contracts = append(v.Contracts, contractRow{ID: ct.ID, Title: ct.Title, Amount: ct.Amount.String(),
 			SignedOn: string(ct.SignedOn), Supplier: ct.Supplier, Filed: pg.Date(ct.FiledAt)})
 	}
+	v.Records = recordLists(pg, proj)
 
 	// A form for every permitted action; the kept one as submitted.
 	for _, a := range permitted {

@@ -7,7 +7,7 @@ import (
 
 // pages are the page templates; each is parsed with the layout and the
 // shared parts.
-var pages = []string{"error", "login", "todo", "list", "project", "declare", "deadline", "dashboard"}
+var pages = []string{"error", "login", "todo", "list", "project", "declare", "deadline", "dashboard", "records"}
 
 // shared are the templates every page may use.
 var shared = []string{"templates/layout.html", "templates/declfields.html"}

@@ -157,6 +157,7 @@ func (c *Console) routes() {
 	c.mux.HandleFunc("GET /projects", c.signedIn(c.list))
 	c.mux.HandleFunc("GET /projects/{id}", c.signedIn(c.project))
 	c.mux.HandleFunc("POST /projects/{id}/actions/{action}", c.signedIn(c.act))
+	c.mux.HandleFunc("GET /projects/{id}/records", c.signedIn(c.records))
 	c.mux.HandleFunc("GET /declare", c.signedIn(c.declarePage))
 	c.mux.HandleFunc("POST /declare", c.signedIn(c.declarePost))
 	c.mux.HandleFunc("GET /deadline", c.signedIn(c.deadline))

@@ -22,6 +22,7 @@ var (
 	gov     = lifecycle.Actor{ID: "gov", Unit: "区政府", Roles: []lifecycle.Role{lifecycle.RoleGovernment}}
 	finance = lifecycle.Actor{ID: "finance", Unit: "区财政局", Roles: []lifecycle.Role{lifecycle.RoleFinance}}
 	auditor = lifecycle.Actor{ID: "audit", Unit: "区审计局", Roles: []lifecycle.Role{lifecycle.RoleAudit}}
+	cac     = lifecycle.Actor{ID: "cac", Unit: "区委网信办", Roles: []lifecycle.Role{lifecycle.RoleCAC}}
 )
 
 // quietUnit declares only on the day of seeding: it has nothing overdue,
@@ -199,9 +200,12 @@ func seed(ctx context.Context, out io.Writer, dsn string, n, workers int, histor
 }
 
 // seedHistory builds a project of h events — the path to implementation,
-// then contracts signed and filed, issues reported and audits, in turn —
-// deciding each event as the engine would and appending them in chunks,
-// each with the fold and summary after it.
+// then, as a long-lived project runs, issues reported, audits, the
+// cyberspace office's opinions, rectification orders and resumptions in
+// turn, and a contract signed and filed every 400 events (tens of
+// contracts at 10,000 events, not thousands) — deciding each event as the
+// engine would and appending them in chunks, each with the fold and
+// summary after it.
 func seedHistory(ctx context.Context, store *sqlstore.Store, id string, h int) error {
 	if _, err := store.Summary(ctx, id); err == nil {
 		return nil // already seeded
@@ -274,19 +278,21 @@ func seedHistory(ctx context.Context, store *sqlstore.Store, id string, h int) e
 	}
 	for n := 1; len(all) < h; n++ {
 		var err error
-		switch n % 4 {
-		case 0:
+		switch {
+		case n%400 == 0:
 			err = step(u, lifecycle.ActSignContract, contractPayload(fmt.Sprintf("HT-%d", n), now))
-		case 1:
-			if n > 4 {
-				err = step(u, lifecycle.ActFileContract, mustJSON(map[string]any{"contract_id": fmt.Sprintf("HT-%d", n-1)}))
-			} else {
-				err = step(auditor, lifecycle.ActAudit, mustJSON(map[string]any{"summary": "资金使用检查"}))
-			}
-		case 2:
+		case n%400 == 1 && n > 400:
+			err = step(u, lifecycle.ActFileContract, mustJSON(map[string]any{"contract_id": fmt.Sprintf("HT-%d", n-1)}))
+		case n%4 == 0:
 			err = step(u, lifecycle.ActReportIssue, mustJSON(map[string]any{"kind": "other", "description": "月度进度报告"}))
-		default:
+		case n%4 == 1:
 			err = step(auditor, lifecycle.ActAudit, mustJSON(map[string]any{"summary": "资金使用检查"}))
+		case n%4 == 2:
+			err = step(cac, lifecycle.ActSecurityOpinion, mustJSON(map[string]any{"kind": "supervision", "opinion": "按等保三级同步建设"}))
+		case n%8 == 3:
+			err = step(bdb, lifecycle.ActOrderRectification, mustJSON(map[string]any{"reason": "进度滞后，限期整改"}))
+		default:
+			err = step(bdb, lifecycle.ActResume, mustJSON(map[string]any{"reason": "整改完成"}))
 		}
 		if err != nil {
 			return err

@@ -344,6 +344,10 @@ func (e *Engine) summary(ctx context.Context, rb *Rulebook, p *Project) Summary 
 	if o, ok := NextDue(obs); ok {
 		s.NextDue, s.NextDuty = o.Due, o.Duty
 	}
+	if e.docs != nil {
+		missingDocuments(rb, p, obs)
+	}
+	s.Duties = unsettled(obs)
 	return s
 }
 

@@ -67,6 +67,12 @@ type Summary struct {
 	DeclaredAt       time.Time     `json:"-"`
 	ApprovedAt       time.Time     `json:"-"`
 	ApprovalWorkdays int           `json:"-"`
+
+	// Duties are the project's duties as Obligations lists them, without
+	// their status (which depends on the day asked about), for a
+	// DutyReader to keep with the projection; nil when the engine could
+	// not count them (then a list loads the project).
+	Duties []Obligation `json:"-"`
 }
 
 // Query filters List. Zero fields do not filter.

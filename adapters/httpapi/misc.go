@@ -215,17 +215,16 @@ func (s *Server) listObligations(w http.ResponseWriter, r *http.Request, actor l
 			q.DueBefore = dueBefore
 		}
 	}
-	page, next, err := s.engine.List(r.Context(), actor, q)
+	// The duties come from the projection rows when the store keeps them
+	// (lifecycle.DutyReader): no project is loaded.
+	page, next, err := s.engine.ListObligations(r.Context(), actor, q, asOf)
 	if err != nil {
 		return err
 	}
 	out := obligationListJSON{AsOf: asOf.Format(time.DateOnly), Items: []projectObligationJSON{}, NextCursor: next}
-	for _, sum := range page {
-		obs, err := s.engine.Obligations(r.Context(), actor, sum.ProjectID, asOf)
-		if err != nil {
-			return err
-		}
-		for _, o := range obs {
+	for _, po := range page {
+		sum := po.Summary
+		for _, o := range po.Obligations {
 			if status != "" && o.Status != status {
 				continue
 			}

@@ -146,6 +146,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		c.logger.InfoContext(ctx, "sqlstore: migration applied", "dialect", string(d), "version", r.Source.Version, "duration", r.Duration)
 	}
 	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys, joined: c.writes}
+	// The projection's duties are the first joined write.
+	s.joined = append([]Write{s.writeDuties}, c.writes...)
 	if d == SQLite {
 		s.writes = make(chan struct{}, 1)
 	}

@@ -233,6 +233,7 @@ func seedHistory(ctx context.Context, store *sqlstore.Store, id string, h int) e
 		if o, ok := lifecycle.NextDue(obs); ok {
 			sum.NextDue, sum.NextDuty = o.Due, o.Duty
 		}
+		sum.Duties = append([]lifecycle.Obligation{}, obs...) // kept with the projection; settled when read
 		req := lifecycle.AppendRequest{Expected: chunk[0].Version - 1, Events: chunk, Summary: sum, Snapshot: fold}
 		if len(all) == len(chunk) {
 			req.Overlap = &lifecycle.OverlapFeatures{Unit: p.Declaration.Unit, Name: p.Declaration.Name,

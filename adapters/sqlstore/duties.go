@@ -1,0 +1,78 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/govit-cn/govit/lifecycle"
+)
+
+var _ lifecycle.DutyReader = (*Store)(nil)
+
+// writeDuties keeps the append's duties (Summary.Duties) in the project's
+// projection row, in the append's transaction; an append without them
+// clears the row's, so that duties never lag the projection.
+func (s *Store) writeDuties(ctx context.Context, tx Tx, _ Dialect, req *lifecycle.AppendRequest, stored []lifecycle.Event) error {
+	var duties any
+	if req.Summary.Duties != nil {
+		b, err := json.Marshal(req.Summary.Duties)
+		if err != nil {
+			return err
+		}
+		duties = string(b)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE projections SET duties = $1 WHERE project_id = $2`, duties, stored[0].ProjectID)
+	return err
+}
+
+// dutiesChunk caps the projects one KeptDuties query names.
+const dutiesChunk = 500
+
+// KeptDuties implements lifecycle.DutyReader from the projection rows
+// (primary key), a chunk of IDs per query.
+func (s *Store) KeptDuties(ctx context.Context, ids []string) (map[string][]lifecycle.Obligation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var keep []string
+	for _, id := range ids {
+		if storable(id) {
+			keep = append(keep, id)
+		}
+	}
+	out := make(map[string][]lifecycle.Obligation, len(keep))
+	for len(keep) > 0 {
+		chunk := keep[:min(len(keep), dutiesChunk)]
+		keep = keep[len(chunk):]
+		marks := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			marks[i], args[i] = "$"+strconv.Itoa(i+1), id
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT project_id, duties FROM projections
+			WHERE project_id IN (`+strings.Join(marks, ", ")+`) AND duties IS NOT NULL`, args...)
+		if err != nil {
+			return nil, s.fail(ctx, "kept duties", err)
+		}
+		for rows.Next() {
+			var id, data string
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return nil, s.fail(ctx, "kept duties", err)
+			}
+			var obs []lifecycle.Obligation
+			if err := json.Unmarshal([]byte(data), &obs); err != nil || obs == nil {
+				continue // unreadable or null: not kept, the project is loaded
+			}
+			out[id] = obs
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, s.fail(ctx, "kept duties", err)
+		}
+	}
+	return out, nil
+}

@@ -17,7 +17,7 @@
 //	GET  /v1/projects                           summaries: state, kind, unit, overdue, cursor, limit
 //	GET  /v1/projects/{id}                      the project and the actions the caller may take ("permitted")
 //	POST /v1/projects/{id}/actions/{action}     an action of the specification; If-Match required
-//	GET  /v1/projects/{id}/events               the history, paged: after, limit
+//	GET  /v1/projects/{id}/events               the history, paged: action, after, limit
 //	GET  /v1/projects/{id}/obligations          duties and deadlines (第五条, 第十二条, 第十五条); as_of
 //	GET  /v1/obligations                        duties across projects: status, due_before, as_of
 //	POST /v1/changes/assess                     dry run of the 10% rule (第十一条)
@@ -25,6 +25,13 @@
 //	GET  /v1/calendar/deadline                  N working days from a date (from, workdays)
 //	GET  /v1/calendar/days/{date}               whether a date is a working day, and why
 //	GET  /v1/rulebook                           the rulebook in force on a date (on; 第二十条)
+//
+// A project holds only the latest lifecycle.ListWindow (20) of its
+// supervision records, audits, security opinions and acceptances, with
+// each list's total (supervision_total, audits_total, …), so that a
+// project with a long history reads and acts as fast as a young one; the
+// whole of such a list is its events, paged by action
+// (/v1/projects/{id}/events?action=audit).
 //
 // Every /v1 endpoint needs "Authorization: Bearer <token>". An Authenticator
 // maps a request to a lifecycle.Actor {id, unit, roles}; the built-in

@@ -370,5 +370,46 @@ func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []
 		}
 		fmt.Fprintf(out, "%s: p50 %s (%d items)\n", c.name, msf(ts.pct(0.5)), items)
 	}
+	if baseline {
+		// The obligation page as before the duties were kept with the
+		// projections: each listed project's kept fold read.
+		folds, err := newServer(keptFoldsOnly{store, store, store, store, store})
+		if err != nil {
+			return err
+		}
+		defer folds.close()
+		path := "/v1/obligations?status=overdue"
+		var kept, loaded timings
+		for r := range 2 + n {
+			for _, x := range []struct {
+				s    *server
+				into *timings
+			}{{srv, &kept}, {folds, &loaded}} {
+				a, d, err := x.s.do(ctx, "GET", path, "bdb", "", nil)
+				if err == nil {
+					err = expect(a, 200, "obligations")
+				}
+				if err != nil {
+					return err
+				}
+				if r >= 2 {
+					*x.into = append(*x.into, d)
+				}
+			}
+		}
+		fmt.Fprintf(out, "obligations overdue, bureau, page of 50, interleaved: from the rows p50 %s; each project's kept fold read (as before) p50 %s; %.3f of it\n",
+			msf(kept.pct(0.5)), msf(loaded.pct(0.5)), ratio(kept, loaded))
+	}
 	return nil
+}
+
+// keptFoldsOnly is the store with kept folds but without the duties kept
+// with the projections (no lifecycle.DutyReader): the obligation page
+// reads each listed project's fold.
+type keptFoldsOnly struct {
+	lifecycle.Store
+	lifecycle.SnapshotStore
+	lifecycle.RequestAppender
+	lifecycle.SummaryReader
+	lifecycle.EventPager
 }

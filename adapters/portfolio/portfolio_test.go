@@ -93,6 +93,7 @@ func (f *fixture) do(t *testing.T, method, path, token string, body any) reply {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	conforms(t, req, resp, b)
 	return reply{resp.StatusCode, resp.Header, b}
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/invopop/jsonschema"
 
+	"github.com/govit-cn/govit/adapters/webhook"
 	"github.com/govit-cn/govit/change"
 	"github.com/govit-cn/govit/lifecycle"
 )
@@ -78,13 +79,33 @@ func Generate(base []byte, root string) ([]byte, error) {
 		}
 		paths[p] = map[string]any{"post": op}
 	}
-	for _, t := range responseTypes {
+	for _, t := range otherTypes {
 		if _, err := reflectInto(r, defs, t); err != nil {
 			return nil, err
 		}
 	}
+	// Responses are reflected apart: a member the Go type always writes
+	// (no omitempty) is required.
+	out := jsonschema.Definitions{}
+	rr, err := reflector(root, types)
+	if err != nil {
+		return nil, err
+	}
+	rr.RequiredFromJSONSchemaTags = false
+	rr.Mapper = mapResponseType
+	for _, t := range responseTypes {
+		if _, err := reflectInto(rr, out, t); err != nil {
+			return nil, err
+		}
+	}
+	for k, v := range out {
+		if _, ok := defs[k]; ok {
+			return nil, fmt.Errorf("openapigen: %s is both a request and a response schema", k)
+		}
+		defs[k] = v
+	}
 	for name, s := range defs {
-		if t, ok := types[name]; ok {
+		if t, ok := types[name]; ok && out[name] == nil {
 			for _, m := range requiredMembers(t) {
 				if !slices.Contains(s.Required, m) && overrides[name][m] == nil {
 					s.Required = append(s.Required, m)
@@ -125,9 +146,19 @@ func Generate(base []byte, root string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// responseTypes are Go types of other routes whose schemas are reflected
+// otherTypes are Go types of other requests whose schemas are reflected
 // too, beside the payloads (under the names of names).
-var responseTypes = []reflect.Type{reflect.TypeFor[change.Request]()}
+var otherTypes = []reflect.Type{reflect.TypeFor[change.Request]()}
+
+// responseTypes are the Go types of responses whose schemas are
+// reflected: the portfolio's.
+var responseTypes = []reflect.Type{
+	reflect.TypeFor[lifecycle.Stats](),
+	reflect.TypeFor[lifecycle.AuditRecord](),
+	reflect.TypeFor[lifecycle.FeedPage](),
+	reflect.TypeFor[webhook.Hook](),
+	reflect.TypeFor[webhook.Delivery](),
+}
 
 // names rename the reflected types whose Go names say too little in the
 // document.
@@ -247,7 +278,7 @@ func reflector(root string, types map[string]reflect.Type) (*jsonschema.Reflecto
 		return nil, err
 	}
 	base := path.Join(module, filepath.ToSlash(rel))
-	for _, dir := range []string{"lifecycle", "review", "change"} {
+	for _, dir := range []string{"lifecycle", "review", "change", "adapters/webhook"} {
 		if err := r.AddGoComments(base, filepath.Join(root, dir)); err != nil {
 			return nil, fmt.Errorf("openapigen: comments of %s: %w", dir, err)
 		}

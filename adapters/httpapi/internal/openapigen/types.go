@@ -101,6 +101,18 @@ func mapType(t reflect.Type) *jsonschema.Schema {
 	return nil
 }
 
+// mapResponseType gives the schema of the types a response writes in a
+// form of their own: a budget with all its members, and the actor.
+func mapResponseType(t reflect.Type) *jsonschema.Schema {
+	switch t {
+	case reflect.TypeFor[review.Budget]():
+		return &jsonschema.Schema{Ref: schemaRef + "Budget"}
+	case reflect.TypeFor[lifecycle.Actor]():
+		return &jsonschema.Schema{Ref: schemaRef + "Actor"}
+	}
+	return mapType(t)
+}
+
 // additionalFields are the JSON members a type reads itself beside its
 // fields: a declaration's budget (json:"-" on the field).
 func additionalFields(t reflect.Type) []reflect.StructField {
@@ -170,6 +182,14 @@ func convert(v any) any {
 	case map[string]any:
 		delete(x, "$schema")
 		delete(x, "$id")
+		if p, ok := x["patternProperties"].(map[string]any); ok {
+			// OpenAPI 3.0 has no patternProperties: a map keyed by
+			// numbers is a map.
+			for _, s := range p {
+				x["additionalProperties"] = s
+			}
+			delete(x, "patternProperties")
+		}
 		for k, e := range x {
 			if k == "properties" {
 				props := e.(map[string]any)

@@ -40,6 +40,42 @@ func (f Finding) String() string {
 	return b.String()
 }
 
+// Pointer returns the RFC 6901 JSON Pointer of a finding's field path:
+// "contract.amount" is "/contract/amount", "items[2].old" is
+// "/items/2/old", a member named "a/b" or "m~n" is escaped ("/a~1b",
+// "/m~0n"). The empty path, the whole input, is "". A member whose name
+// holds ".", "[" or "]" cannot be told from the path's separators and is
+// split at them.
+func Pointer(field string) string {
+	if field == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(field) + 4)
+	start := 0
+	token := func(end int) {
+		if end > start {
+			b.WriteByte('/')
+			b.WriteString(escapePointer.Replace(field[start:end]))
+		}
+		start = end + 1
+	}
+	for i := 0; i < len(field); i++ {
+		switch field[i] {
+		case '.', '[', ']':
+			token(i)
+		}
+	}
+	token(len(field))
+	return b.String()
+}
+
+// escapePointer escapes a reference token of a JSON Pointer (RFC 6901 §3).
+var escapePointer = strings.NewReplacer("~", "~0", "/", "~1")
+
+// Pointer returns the JSON Pointer of the finding's field (see Pointer).
+func (f Finding) Pointer() string { return Pointer(f.Field) }
+
 // Error is returned by review functions when input is refused. It carries
 // every finding that caused the refusal, so a caller can show all of them at
 // once rather than one per round trip.

@@ -144,7 +144,7 @@ func shapePath(dec *jsontext.Decoder, names *[MaxDepth + 2]string, depth int) st
 func shapeProblem(code, field, zh, en string) *Problem {
 	p := newProblem(http.StatusBadRequest, code, zh, en)
 	if field != "" {
-		p.Errors = []FieldError{{Field: field, Code: code, ZH: zh, EN: en}}
+		p.Errors = []FieldError{memberError(field, code, zh, en)}
 	}
 	return p
 }

@@ -156,7 +156,7 @@ func (s *Server) postAssess(w http.ResponseWriter, r *http.Request, _ lifecycle.
 func fieldRequired(field string) *Problem {
 	p := newProblem(http.StatusBadRequest, "field_required",
 		field+" 不能为空", field+" is required")
-	p.Errors = []FieldError{{Field: field, Code: "field_required", ZH: p.ZH, EN: p.EN}}
+	p.Errors = []FieldError{memberError(field, "field_required", p.ZH, p.EN)}
 	return p
 }
 

@@ -94,6 +94,11 @@ type FieldError struct {
 	// Field is the JSON path of the field (e.g. "budget.central",
 	// "items[0].category") or the name of the query parameter or header.
 	Field string `json:"field,omitempty"`
+	// Pointer is the RFC 6901 JSON Pointer of the member of the request
+	// body the finding concerns (e.g. "/budget/central",
+	// "/items/0/category"), derived from Field by review.Pointer; absent
+	// for a query or path parameter, a header, and the body as a whole.
+	Pointer string `json:"pointer,omitempty"`
 	// Code is stable, snake_case.
 	Code string `json:"code"`
 	// Article cites the provision the finding enforces, if any.
@@ -223,9 +228,21 @@ func fieldErrors(fs []review.Finding) []FieldError {
 	}
 	out := make([]FieldError, len(fs))
 	for i, f := range fs {
-		out[i] = FieldError{Field: f.Field, Code: f.Code, Article: f.Article, ZH: f.ZH, EN: f.EN}
+		out[i] = memberError(f.Field, f.Code, f.ZH, f.EN)
+		out[i].Article = f.Article
 	}
 	return out
+}
+
+// memberError is the error of a member of the request body, with its JSON
+// Pointer. The engine names the body as a whole "payload": it has no
+// pointer of its own.
+func memberError(field, code, zh, en string) FieldError {
+	e := FieldError{Field: field, Code: code, ZH: zh, EN: en}
+	if field != "payload" {
+		e.Pointer = review.Pointer(field)
+	}
+	return e
 }
 
 func internalProblem() *Problem {

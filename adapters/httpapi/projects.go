@@ -102,7 +102,7 @@ func (s *Server) postProject(w http.ResponseWriter, r *http.Request, actor lifec
 		// other project (and hide it from the 第四条 comparison).
 		p := newProblem(http.StatusBadRequest, "id_assigned_by_server",
 			"项目编号由服务器分配，申报表中不能填写 id", "the server assigns project IDs: a declaration may not carry an id")
-		p.Errors = []FieldError{{Field: "id", Code: "id_assigned_by_server", ZH: p.ZH, EN: p.EN}}
+		p.Errors = []FieldError{memberError("id", "id_assigned_by_server", p.ZH, p.EN)}
 		return p
 	}
 	created := func(w http.ResponseWriter, p *lifecycle.Project) {

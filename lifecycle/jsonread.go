@@ -152,34 +152,53 @@ func readDeclarationJSON(raw []byte) (*review.Declaration, *Error) {
 	return d, nil
 }
 
-// readDeclaration reads a declaration, which decodes itself leniently,
-// after checking its members strictly against declarationShape.
+// readDeclaration reads a declaration in one parse: its members strictly
+// into declarationShape (an unknown, duplicate or case-variant member is
+// refused, naming it), copied into d, and the budget, kept raw by the
+// shape, by the declaration's own budget reader.
 func readDeclaration(dec *jsontext.Decoder, d *review.Declaration) error {
-	val, err := dec.ReadValue()
-	if err != nil {
+	shape := reflect.New(declarationShape())
+	if err := json.UnmarshalDecode(dec, shape.Interface()); err != nil {
 		return err
 	}
-	shape := reflect.New(declarationShape())
-	if err := json.Unmarshal(val, shape.Interface(), json.RejectUnknownMembers(true)); err != nil && errors.Is(err, json.ErrUnknownName) {
-		return jsonError(err)
+	var out review.Declaration
+	src, dst := shape.Elem(), reflect.ValueOf(&out).Elem()
+	for i := range src.NumField() - 1 {
+		dst.FieldByIndex(declarationIndex()[i]).Set(src.Field(i))
 	}
-	return d.UnmarshalJSON(val)
+	budget := src.Field(src.NumField() - 1).Interface().(jsontext.Value)
+	if err := out.ReadBudget(budget); err != nil {
+		return err
+	}
+	*d = out
+	return nil
 }
 
 // declarationShape is a struct type with the JSON members of a declaration
-// and no methods, so that the strict reader can check its members; the
-// budget is checked by the declaration itself.
+// and no methods, so that the strict reader reads its members itself; its
+// last field keeps the budget raw, for review.Declaration.ReadBudget.
 var declarationShape = sync.OnceValue(func() reflect.Type {
 	t := reflect.TypeFor[review.Declaration]()
 	var fields []reflect.StructField
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.IsExported() && f.Tag.Get("json") != "-" {
-			fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
-		}
+	for _, index := range declarationIndex() {
+		f := t.FieldByIndex(index)
+		fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
 	}
 	fields = append(fields, reflect.StructField{Name: "BudgetJSON", Type: reflect.TypeFor[jsontext.Value](), Tag: `json:"budget"`})
 	return reflect.StructOf(fields)
+})
+
+// declarationIndex are the indexes of the declaration's fields read from
+// JSON by name: the exported ones but the budget and its total.
+var declarationIndex = sync.OnceValue(func() [][]int {
+	t := reflect.TypeFor[review.Declaration]()
+	var out [][]int
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() && f.Tag.Get("json") != "-" {
+			out = append(out, f.Index)
+		}
+	}
+	return out
 })
 
 // readRecord reads a stored record: leniently, as the module wrote it.

@@ -291,6 +291,21 @@ func (d *Declaration) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// ReadBudget reads the "budget" member of a declaration from data (nil when
+// the member is absent) into d: its sources and the declared 合计, exactly
+// as UnmarshalJSON reads them, with findings named "budget.…". A reader
+// that decodes the declaration's other members itself (the strict reader
+// of package lifecycle) calls it, so that a body is parsed once. On error
+// d is unchanged.
+func (d *Declaration) ReadBudget(data []byte) error {
+	b, total, fs := parseBudget("budget", data)
+	if len(fs) > 0 {
+		return &Error{Findings: fs}
+	}
+	d.Budget, d.DeclaredTotal = b, total
+	return nil
+}
+
 // ParseDeclaration reads a declaration from JSON like UnmarshalJSON, and
 // also explains input that is not JSON at all: every error it returns is an
 // *Error (code "json_malformed" for a syntax error).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/govit-cn/govit/calendar"
@@ -421,6 +422,9 @@ func declarationFindings(payload json.RawMessage) []review.Finding {
 }
 
 // applyYear folds an event of an O&M project into the year it concerns.
+// viewPool keeps the year views of applyYear.
+var viewPool = sync.Pool{New: func() any { return new(Project) }}
+
 func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *Error {
 	var decl *review.Declaration
 	if d, ok := rec.(*review.Declaration); ok {
@@ -431,8 +435,14 @@ func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *E
 	if p.State != StateNone {
 		i = p.yearOf(e.Action, r, decl)
 	}
-	var view Project
-	v := &view
+	// The view escapes (the spec's methods take it), so it comes from a
+	// pool: a project is over a kilobyte, and an O&M replay takes one view
+	// per event. Nothing keeps it: keepYear and mirror copy what it holds.
+	v := viewPool.Get().(*Project)
+	defer func() {
+		*v = Project{}
+		viewPool.Put(v)
+	}()
 	p.viewInto(v, i)
 	row, ok := m.row(e.Action, s.outcome(v, rec), v.State)
 	if !ok {

@@ -206,12 +206,57 @@ func readRecord(data []byte, v any) error {
 	return json.Unmarshal(data, v, recordOptions())
 }
 
-// recordOptions read the amounts of stored records (decimal strings, as
-// the module writes them, or numbers) token by token, without the
-// decimal package's own UnmarshalJSON and the copy of the value it needs.
+// recordOptions read the amounts and budgets of stored records (decimal
+// strings, as the module writes them, or numbers) token by token, without
+// the decimal package's and the budget's own UnmarshalJSON and the copies
+// of the value they need; a declaration in one parse (readDeclaration).
 var recordOptions = sync.OnceValue(func() json.Options {
-	return json.WithUnmarshalers(json.UnmarshalFromFunc(readDecimal))
+	return json.WithUnmarshalers(json.JoinUnmarshalers(
+		json.UnmarshalFromFunc(readDecimal),
+		json.UnmarshalFromFunc(readBudget),
+		json.UnmarshalFromFunc(readDeclaration),
+	))
 })
+
+// readBudget reads a stored budget: its four sources, the total written
+// beside them skipped (a budget's total is always their sum).
+func readBudget(dec *jsontext.Decoder, b *review.Budget) error {
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	switch tok.Kind() {
+	case 'n':
+		*b = review.Budget{}
+		return nil
+	case '{':
+	default:
+		return fmt.Errorf("a budget must be an object, not %s", tok.Kind())
+	}
+	var out review.Budget
+	for dec.PeekKind() == '"' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		src := review.FundingSource(name.String())
+		var d decimal.Decimal
+		if err := readDecimal(dec, &d); err != nil {
+			return err
+		}
+		switch {
+		case src.Valid():
+			out = out.With(src, d)
+		case src != "total":
+			return fmt.Errorf("%q is not a column of a budget", src)
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	*b = out
+	return nil
+}
 
 func readDecimal(dec *jsontext.Decoder, d *decimal.Decimal) error {
 	tok, err := dec.ReadToken()
@@ -220,6 +265,10 @@ func readDecimal(dec *jsontext.Decoder, d *decimal.Decimal) error {
 	}
 	switch tok.Kind() {
 	case '"', '0':
+		if tok.Kind() == '"' && tok.String() == "" {
+			*d = decimal.Decimal{} // a blank cell of the form
+			return nil
+		}
 		v, err := decimal.NewFromString(tok.String())
 		if err != nil {
 			return err

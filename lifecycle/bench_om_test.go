@@ -63,6 +63,7 @@ func historyOM(b testing.TB, n int) []lifecycle.Event {
 func BenchmarkReplayOM1000(b *testing.B) {
 	events := historyOM(b, 1000)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		if _, err := lifecycle.Replay(events); err != nil {
 			b.Fatal(err)
@@ -75,6 +76,7 @@ func BenchmarkReplayOM1000(b *testing.B) {
 func BenchmarkBaselineHistoryJSONOM(b *testing.B) {
 	events := historyOM(b, 1000)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		for _, e := range events {
 			var v any

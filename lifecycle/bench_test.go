@@ -165,6 +165,7 @@ func BenchmarkEngineDo(b *testing.B) {
 func BenchmarkReplay1000(b *testing.B) {
 	events := history1000(b)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		if _, err := lifecycle.Replay(events); err != nil {
 			b.Fatal(err)
@@ -206,6 +207,7 @@ func BenchmarkBaselinePayloadJSON(b *testing.B) {
 func BenchmarkBaselineHistoryJSON(b *testing.B) {
 	events := history1000(b)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		for _, e := range events {
 			var v any

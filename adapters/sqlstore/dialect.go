@@ -144,7 +144,7 @@ func migrations(ctx context.Context, d Dialect, db *sql.DB) (*goose.Provider, er
 		return nil, err
 	}
 	gd := goose.DialectSQLite3
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(blocksMigration(d))}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(blocksMigration(d), gramFirstMigration(d))}
 	if d == Postgres {
 		gd = goose.DialectPostgres
 		var schema string

@@ -117,15 +117,15 @@
 //   - overlap_features, overlap_postings, overlap_df: the 第四条 index.
 //     The declaration in force of each project (unit, name, content,
 //     parent) with its distinct character bigrams and their number; an
-//     inverted index from bigram to project, in blocks of 4,096 internal
-//     IDs, one row per (block, bigram) holding each project's offset and
-//     size (migrations 00012 and 00013, which replaced the one row per
-//     posting of overlap_grams and overlap_sizes); the number of projects
-//     holding each bigram. Written when the declaration in force changes.
+//     inverted index from bigram to project, in blocks of 1,024 internal
+//     IDs, one row per (bigram, block) holding each project's offset and
+//     size (migrations 00012–00014, which replaced the one row per posting
+//     of overlap_grams and overlap_sizes); the number of projects holding
+//     each bigram. Written when the declaration in force changes.
 //     OverlapCandidates looks up the rarest part of a declaration's
 //     bigrams that any project reaching the threshold must share
-//     (lifecycle.OverlapProbe), counts them one block at a time, and
-//     returns the texts of the projects that may reach it, for
+//     (lifecycle.OverlapProbe), counts them a window of 32 blocks at a
+//     time, and returns the texts of the projects that may reach it, for
 //     review.Overlaps to score exactly.
 //
 // Project IDs order by their bytes (the "C" collation on PostgreSQL), as

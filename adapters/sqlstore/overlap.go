@@ -143,10 +143,10 @@ func int64Args[T ~uint64 | ~int64](vs []T) []any {
 // OverlapCandidates implements lifecycle.OverlapIndex. It reads how many
 // projects hold each of the declaration's bigrams, looks up the rarest
 // prefix of them (lifecycle.NewOverlapProbe), counts per project the
-// prefix bigrams it holds, one block of projects at a time, keeps the
-// projects whose size and count may reach the threshold, and reads their
-// texts. What it reads grows with the lists of the prefix bigrams; what
-// it holds, with one block and the candidates.
+// prefix bigrams it holds, one window of 32,768 projects at a time, keeps
+// the projects whose size and count may reach the threshold, and reads
+// their texts. What it reads grows with the lists of the prefix bigrams;
+// what it holds, with one window and the candidates.
 func (s *Store) OverlapCandidates(ctx context.Context, q lifecycle.OverlapQuery) ([]lifecycle.OverlapCandidate, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -230,21 +230,24 @@ func (s *Store) OverlapCandidates(ctx context.Context, q lifecycle.OverlapQuery)
 	return out, nil
 }
 
-// overlapCount reads the postings of the prefix bigrams block by block,
-// counts per project the prefix bigrams it holds, and returns the
-// internal IDs of the projects whose size and count may reach the
-// threshold. It holds one block's counts, whatever the portfolio.
+// overlapCount reads the postings of the prefix bigrams a window of
+// blocks at a time, counts per project the prefix bigrams it holds, and
+// returns the internal IDs of the projects whose size and count may reach
+// the threshold. It holds one window's counts, whatever the portfolio.
 func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecycle.OverlapProbe) ([]int64, error) {
 	var last sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, `SELECT MAX(block) FROM overlap_postings`).Scan(&last); err != nil || !last.Valid {
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(id) FROM overlap_features`).Scan(&last); err != nil || !last.Valid {
 		return nil, err
 	}
+	bits, window := s.blockBits(), s.windowBlocks()
+	lastBlock, _ := blockOf(last.Int64, bits)
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	stmt, err := conn.PrepareContext(ctx, `SELECT ids FROM overlap_postings WHERE block = $1 AND gram IN (`+inList(prefix, 2)+`)`)
+	stmt, err := conn.PrepareContext(ctx, `SELECT block, ids FROM overlap_postings
+		WHERE gram IN (`+inList(prefix, 3)+`) AND block BETWEEN $1 AND $2`)
 	if err != nil {
 		return nil, err
 	}
@@ -253,29 +256,29 @@ func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecyc
 	keep := func(size, matched int) bool {
 		return size >= lo && size <= hi && probe.Admit(size, matched)
 	}
-	bits := s.blockBits()
-	counts := newBlockCounts(bits)
-	args := append([]any{int64(0)}, int64Args(prefix)...)
+	counts := newWindowCounts(bits, window)
+	args := append([]any{int64(0), int64(0)}, int64Args(prefix)...)
 	var ids []int64
-	for block := int64(0); block <= last.Int64; block++ {
-		args[0] = block
+	for first := int64(0); first <= lastBlock; first += int64(window) {
+		args[0], args[1] = first, first+int64(window)-1
 		rows, err := stmt.QueryContext(ctx, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
+			var block int64
 			var raw sql.RawBytes
-			if err := rows.Scan(&raw); err != nil {
+			if err := rows.Scan(&block, &raw); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			counts.add(raw)
+			counts.add(block-first, raw)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		ids = counts.flush(block, bits, ids, keep)
+		ids = counts.flush(first, ids, keep)
 	}
 	return ids, nil
 }

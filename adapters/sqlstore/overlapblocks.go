@@ -14,22 +14,39 @@ import (
 
 // The 第四条 postings are kept in blocks: the projects holding a bigram
 // whose internal IDs (overlap_features.id) share id >> overlapBlockBits
-// are one row of overlap_postings, (block, gram, ids). A check reads the
-// rows of its probed bigrams one block after the other and counts per
-// project in an array the size of a block, so that what it holds in
-// memory does not grow with the portfolio; a declaration appends one
-// entry to the rows of its bigrams in its own block.
+// are one row of overlap_postings, keyed (gram, block). A check reads the
+// rows of its probed bigrams one window of consecutive blocks after the
+// other (for each bigram one index range) and counts per project in an
+// array the size of a window, so that what it holds in memory does not
+// grow with the portfolio, and the database returns a row per bigram and
+// block rather than per posting; a declaration appends one entry to the
+// rows of its bigrams in its own block.
 
-// overlapBlockBits sets the block: 4,096 projects. Larger blocks mean
+// overlapBlockBits sets the block: 1,024 projects. Larger blocks mean
 // fewer rows to read per check and longer rows to rewrite per
-// declaration.
-const overlapBlockBits = 12
+// declaration: at 100,000 projects of the seeded corpus a declaration
+// rewrites on average about 30 KB of rows with blocks of 1,024, 120 KB
+// with blocks of 4,096.
+const overlapBlockBits = 10
 
 // entrySize is the bytes of one entry of a postings row: the project's
 // offset in its block and its number of distinct bigrams (capped at
 // 65,535; a smaller size only lets more candidates through), both
 // big-endian uint16. Entries are in no particular order.
 const entrySize = 4
+
+// overlapWindowBits sets how many projects a check counts at once: the
+// blocks of 32,768 consecutive internal IDs, whose rows of one bigram are
+// one index range. The counts take 6 bytes per project (192 KiB).
+const overlapWindowBits = 15
+
+// windowBlocks is the number of blocks of a window.
+func (s *Store) windowBlocks() int {
+	if s.overlapWindow != 0 {
+		return s.overlapWindow
+	}
+	return 1 << max(overlapWindowBits-int(s.blockBits()), 0)
+}
 
 func (s *Store) blockBits() uint {
 	if s.overlapBits != 0 {
@@ -59,40 +76,45 @@ func withoutOffset(b []byte, off uint16) []byte {
 	return out
 }
 
-// blockCounts counts, for the projects of one block, how many of the
-// probed bigrams each holds, and keeps their sizes.
-type blockCounts struct {
+// windowCounts counts, for the projects of a window of consecutive
+// blocks, how many of the probed bigrams each holds, and keeps their
+// sizes.
+type windowCounts struct {
+	bits    uint
 	matched []uint32
 	size    []uint16
 }
 
-func newBlockCounts(bits uint) *blockCounts {
-	return &blockCounts{matched: make([]uint32, 1<<bits), size: make([]uint16, 1<<bits)}
+func newWindowCounts(bits uint, blocks int) *windowCounts {
+	n := blocks << bits
+	return &windowCounts{bits: bits, matched: make([]uint32, n), size: make([]uint16, n)}
 }
 
-// add counts the entries of one postings row.
-func (c *blockCounts) add(ids []byte) {
+// add counts the entries of one postings row of the window's block rel
+// (0 for its first).
+func (c *windowCounts) add(rel int64, ids []byte) {
+	base := int(rel) << c.bits
+	if rel < 0 || base >= len(c.matched) {
+		return
+	}
 	for i := 0; i+entrySize <= len(ids); i += entrySize {
-		off := binary.BigEndian.Uint16(ids[i:])
-		if int(off) >= len(c.matched) {
-			continue
-		}
-		c.matched[off]++
-		c.size[off] = binary.BigEndian.Uint16(ids[i+2:])
+		k := base + int(binary.BigEndian.Uint16(ids[i:])&(1<<c.bits-1))
+		c.matched[k]++
+		c.size[k] = binary.BigEndian.Uint16(ids[i+2:])
 	}
 }
 
-// flush appends to out the IDs of block whose count and size keep decides
-// on, and clears the counts.
-func (c *blockCounts) flush(block int64, bits uint, out []int64, keep func(size, matched int) bool) []int64 {
-	for off, m := range c.matched {
+// flush appends to out the IDs of the window starting at block first
+// whose count and size keep decides on, and clears the counts.
+func (c *windowCounts) flush(first int64, out []int64, keep func(size, matched int) bool) []int64 {
+	for k, m := range c.matched {
 		if m == 0 {
 			continue
 		}
-		if keep(int(c.size[off]), int(m)) {
-			out = append(out, block<<bits|int64(off))
+		if keep(int(c.size[k]), int(m)) {
+			out = append(out, first<<c.bits+int64(k))
 		}
-		c.matched[off] = 0
+		c.matched[k] = 0
 	}
 	return out
 }
@@ -120,7 +142,7 @@ func (s *Store) appendPostings(ctx context.Context, tx *sql.Tx, id int64, size i
 			args = append(args, int64(g))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+`
-			ON CONFLICT (block, gram) DO UPDATE SET ids = `+concat, args...); err != nil {
+			ON CONFLICT (gram, block) DO UPDATE SET ids = `+concat, args...); err != nil {
 			return err
 		}
 	}
@@ -180,12 +202,12 @@ func (s *Store) replacePostings(ctx context.Context, tx *sql.Tx, id int64, size 
 			return err
 		}
 	}
-	return s.writePostings(ctx, tx, block, keep, rows, `excluded.ids`)
+	return writePostings(ctx, tx, block, keep, rows, ` ON CONFLICT (gram, block) DO UPDATE SET ids = excluded.ids`)
 }
 
-// writePostings upserts the rows of grams in block, with ids from rows,
-// setting an existing row's ids to set (an SQL expression).
-func (s *Store) writePostings(ctx context.Context, tx execer, block int64, grams []uint64, rows map[uint64][]byte, set string) error {
+// writePostings writes the rows of grams in block, with ids from rows;
+// upsert, if not empty, is the statement's ON CONFLICT clause.
+func writePostings(ctx context.Context, tx execer, block int64, grams []uint64, rows map[uint64][]byte, upsert string) error {
 	for chunk := range slices.Chunk(grams, rowsPerStatement/2) {
 		var vs strings.Builder
 		args := []any{block}
@@ -196,8 +218,7 @@ func (s *Store) writePostings(ctx context.Context, tx execer, block int64, grams
 			vs.WriteString("($1, $" + strconv.Itoa(2*i+2) + ", $" + strconv.Itoa(2*i+3) + ")")
 			args = append(args, int64(g), rows[g])
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+`
-			ON CONFLICT (block, gram) DO UPDATE SET ids = `+set, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+upsert, args...); err != nil {
 			return err
 		}
 	}
@@ -209,23 +230,65 @@ type execer interface {
 }
 
 // blocksMigration is migration 00013: it fills overlap_postings from the
-// bigrams kept in overlap_features, one block at a time, and drops the
+// bigrams kept in overlap_features, in blocks of 4,096, and drops the
 // one-row-per-posting index it replaces (overlap_grams, with
 // overlap_sizes). Down restores them from overlap_features.
 func blocksMigration(d Dialect) *goose.Migration {
 	return goose.NewGoMigration(13,
-		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return fillPostings(ctx, tx, overlapBlockBits) }},
+		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error {
+			if err := fillPostings(ctx, tx, 12); err != nil {
+				return err
+			}
+			for _, t := range []string{"overlap_grams", "overlap_sizes"} {
+				if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return restoreGrams(ctx, tx, d) }})
 }
 
-// fillPostings writes the postings of every project in overlap_features,
-// reading one block of projects at a time.
+// gramFirstMigration is migration 00014: overlap_postings rebuilt with
+// its rows in (gram, block) order, so that a check reads the rows of one
+// bigram over a window of blocks as one index range, and refilled in
+// blocks of overlapBlockBits (smaller rows to rewrite per declaration).
+// On PostgreSQL the rows are left to the default storage. Down goes back
+// to 00013's table and blocks.
+func gramFirstMigration(d Dialect) *goose.Migration {
+	create := func(pk string) []string {
+		if d == Postgres {
+			return []string{`CREATE TABLE overlap_postings (block bigint NOT NULL, gram bigint NOT NULL, ids bytea NOT NULL, PRIMARY KEY ` + pk + `)`}
+		}
+		return []string{`CREATE TABLE overlap_postings (block INTEGER NOT NULL, gram INTEGER NOT NULL, ids BLOB NOT NULL, PRIMARY KEY ` + pk + `) WITHOUT ROWID`}
+	}
+	rebuild := func(ddl []string, bits uint) func(ctx context.Context, tx *sql.Tx) error {
+		return func(ctx context.Context, tx *sql.Tx) error {
+			for _, q := range append([]string{`DROP TABLE overlap_postings`}, ddl...) {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return err
+				}
+			}
+			return fillPostings(ctx, tx, bits)
+		}
+	}
+	down := create("(block, gram)")
+	if d == Postgres {
+		down = append(down, `ALTER TABLE overlap_postings ALTER COLUMN ids SET STORAGE EXTERNAL`)
+	}
+	return goose.NewGoMigration(14,
+		&goose.GoFunc{RunTx: rebuild(create("(gram, block)"), overlapBlockBits)},
+		&goose.GoFunc{RunTx: rebuild(down, 12)})
+}
+
+// fillPostings writes, into an empty overlap_postings, the postings of
+// every project in overlap_features, in blocks of 1 << bits, reading one
+// block of projects at a time.
 func fillPostings(ctx context.Context, tx *sql.Tx, bits uint) error {
 	var last sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM overlap_features`).Scan(&last); err != nil {
 		return err
 	}
-	s := &Store{overlapBits: bits}
 	for block := int64(0); last.Valid && block <= last.Int64>>bits; block++ {
 		r, err := tx.QueryContext(ctx, `SELECT id, size, grams FROM overlap_features WHERE id >= $1 AND id < $2`, block<<bits, (block+1)<<bits)
 		if err != nil {
@@ -253,12 +316,7 @@ func fillPostings(ctx context.Context, tx *sql.Tx, bits uint) error {
 			grams = append(grams, g)
 		}
 		slices.Sort(grams)
-		if err := s.writePostings(ctx, tx, block, grams, rows, `excluded.ids`); err != nil {
-			return err
-		}
-	}
-	for _, t := range []string{"overlap_grams", "overlap_sizes"} {
-		if _, err := tx.ExecContext(ctx, `DROP TABLE `+t); err != nil {
+		if err := writePostings(ctx, tx, block, grams, rows, ""); err != nil {
 			return err
 		}
 	}

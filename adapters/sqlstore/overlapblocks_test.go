@@ -83,10 +83,11 @@ func postingsAgree(t *testing.T, s *Store) {
 var findingID = regexp.MustCompile(`（(P[0-9]+)）`)
 
 // TestOverlapBlocksAtTheirEdges runs the 第四条 index with blocks of four
-// projects: copies of one text on either side of a block's edge (internal
-// IDs 3 | 4, 5 and 7 | 8), one of them withdrawn, and a project declared
-// again with fewer bigrams (its entries leave the rows of the bigrams it
-// no longer has). The findings are the walk's, the ones expected by
+// projects counted two blocks at a time: copies of one text on either side
+// of a block's edge (internal IDs 3 | 4, 5; 5 withdrawn) and of a window's
+// (7 | 8), and a project declared again with a third of its bigrams (its
+// entries leave the rows of the bigrams it no longer has: its former text
+// no longer finds it). The findings are the walk's, the ones expected by
 // construction, and the blocks hold exactly the features.
 func TestOverlapBlocksAtTheirEdges(t *testing.T) {
 	g := corpus.New(9)
@@ -116,9 +117,9 @@ func TestOverlapBlocksAtTheirEdges(t *testing.T) {
 		"judgment": map[string]any{"materials_clear": pass, "technically_feasible": pass,
 			"economically_rational": map[string]any{"passed": false, "reason": "投资估算偏高"}},
 	}
-	// P000008 is declared again with the first third of its content and
+	// P000009 is declared again with the first third of its content and
 	// another name: most of its bigrams go.
-	again := engDeclaration(ps[7].Unit, "档案数字化", ps[7].Content[:len(ps[7].Content)/3])
+	again := engDeclaration(ps[8].Unit, "档案数字化", ps[8].Content[:len(ps[8].Content)/3])
 	seed := func(t *testing.T, s lifecycle.Store) *lifecycle.Engine {
 		e := engineOver(t, s, 0)
 		for _, p := range ps {
@@ -127,9 +128,9 @@ func TestOverlapBlocksAtTheirEdges(t *testing.T) {
 		}
 		_, _, err := e.DoJSON(t.Context(), "P000005", lifecycle.AnyVersion, unitOf(ps[4]), lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "撤回"}))
 		require.NoError(t, err)
-		_, _, err = e.DoJSON(t.Context(), "P000008", lifecycle.AnyVersion, engBDB, lifecycle.ActPreliminaryReview, engJS(t, returned))
+		_, _, err = e.DoJSON(t.Context(), "P000009", lifecycle.AnyVersion, engBDB, lifecycle.ActPreliminaryReview, engJS(t, returned))
 		require.NoError(t, err)
-		p, _, err := e.DoJSON(t.Context(), "P000008", lifecycle.AnyVersion, unitOf(ps[7]), lifecycle.ActDeclare, engJS(t, again))
+		p, _, err := e.DoJSON(t.Context(), "P000009", lifecycle.AnyVersion, unitOf(ps[8]), lifecycle.ActDeclare, engJS(t, again))
 		require.NoError(t, err)
 		require.Equal(t, lifecycle.StateDeclared, p.State)
 		return e
@@ -138,15 +139,16 @@ func TestOverlapBlocksAtTheirEdges(t *testing.T) {
 		engDeclaration(ps[2].Unit, ps[2].Name, ps[2].Content),
 		engDeclaration(ps[6].Unit, ps[6].Name, ps[6].Content),
 		again,
+		engDeclaration(ps[8].Unit, ps[8].Name, ps[8].Content),
 		engDeclaration(ps[10].Unit, ps[10].Name, ps[10].Content),
 	}
-	expect := [][]string{{"P000003", "P000004"}, {"P000007"}, {"P000008"}, {"P000011"}}
+	expect := [][]string{{"P000003", "P000004"}, {"P000007", "P000008"}, {"P000009"}, nil, {"P000011"}}
 
 	walk := seed(t, lifecycle.NewMemoryStore())
 	for _, d := range dialects {
 		t.Run(string(d.name), func(t *testing.T) {
 			st := open(t, d.dsn(t))
-			st.overlapBits = 2
+			st.overlapBits, st.overlapWindow = 2, 2 // windows of eight IDs: 1–7 | 8–15
 			indexed := seed(t, st)
 			postingsAgree(t, st)
 			var maxBlock int64
@@ -172,9 +174,10 @@ func TestOverlapBlocksAtTheirEdges(t *testing.T) {
 }
 
 // TestOverlapPostingsFilledByMigration takes a store back to the index of
-// one row per posting (migration 00013 down, 00012 down), brings it up
-// again — 00013 fills the blocks from the kept features — and finds the
-// same candidates as before.
+// one row per posting (migrations 00014, 00013 and 00012 down), brings it
+// up again — 00013 fills blocks from the kept features, 00014 rebuilds
+// them — and finds the same candidates as before; and so does the store
+// at 00013, with its blocks of 4,096 in (block, gram) order.
 func TestOverlapPostingsFilledByMigration(t *testing.T) {
 	g := corpus.New(11)
 	g.DuplicateShare = 0.2
@@ -220,12 +223,22 @@ func TestOverlapPostingsFilledByMigration(t *testing.T) {
 			}
 			postingsAgree(t, st)
 			require.Equal(t, before, candidates(st))
+
+			_, err = prov.DownTo(ctx, 13)
+			require.NoError(t, err)
+			st.overlapBits = 12
+			postingsAgree(t, st)
+			require.Equal(t, before, candidates(st))
+			st.overlapBits = 0
+			_, err = prov.Up(ctx)
+			require.NoError(t, err)
+			postingsAgree(t, st)
 		})
 	}
 }
 
-func TestBlockCountsKeepOneBlock(t *testing.T) {
-	c := newBlockCounts(2)
+func TestWindowCountsKeepOneWindow(t *testing.T) {
+	c := newWindowCounts(2, 2) // two blocks of four
 	row := func(offs ...uint16) []byte {
 		var b []byte
 		for _, o := range offs {
@@ -233,17 +246,19 @@ func TestBlockCountsKeepOneBlock(t *testing.T) {
 		}
 		return b
 	}
-	c.add(row(0, 3))
-	c.add(row(3, 1))
-	c.add(row(3))
+	c.add(0, row(0, 3))
+	c.add(0, row(3, 1))
+	c.add(1, row(3, 0))
+	c.add(0, row(3))
+	c.add(2, row(1)) // outside the window: ignored
 	var seen [][3]int
-	ids := c.flush(5, 2, nil, func(size, matched int) bool {
+	ids := c.flush(6, nil, func(size, matched int) bool {
 		seen = append(seen, [3]int{size, matched})
 		return matched >= 2
 	})
-	require.Equal(t, []int64{5<<2 | 3}, ids)
-	require.Equal(t, [][3]int{{10, 1}, {11, 1}, {13, 3}}, seen)
-	require.Empty(t, c.flush(6, 2, nil, func(int, int) bool { return true }), "flush clears the counts")
+	require.Equal(t, []int64{6<<2 | 3}, ids, "block 6, offset 3")
+	require.Equal(t, [][3]int{{10, 1}, {11, 1}, {13, 3}, {10, 1}, {13, 1}}, seen)
+	require.Empty(t, c.flush(8, nil, func(int, int) bool { return true }), "flush clears the counts")
 	require.Equal(t, row(0, 1), withoutOffset(row(0, 3, 1), 3))
 	require.Equal(t, []byte{0, 1, 0xff, 0xff}, appendEntry(nil, 1, 1<<20), "sizes cap at 65,535")
 }

@@ -52,9 +52,10 @@ type Store struct {
 	// prepared are the other statements of an append, prepared once on
 	// SQLite (prepared.go).
 	prepared map[string]*sql.Stmt
-	// overlapBits, if not 0, replaces overlapBlockBits (tests only, on a
-	// new database).
-	overlapBits uint
+	// overlapBits and overlapWindow, if not 0, replace overlapBlockBits
+	// (tests only, on a new database) and overlapWindowBlocks.
+	overlapBits   uint
+	overlapWindow int
 }
 
 var _ lifecycle.Store = (*Store)(nil)

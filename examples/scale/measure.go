@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"sync"
@@ -273,6 +274,32 @@ func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []
 	perCheck := float64(after.TotalAlloc-before.TotalAlloc) / float64(4*n+4)
 	fmt.Fprintf(out, "overlaps (第四条), bureau: p50 %s, p95 %s, max %s; %.0f KiB allocated per check (client and server); %d findings\n",
 		msf(ov.pct(0.5)), msf(ov.pct(0.95)), msf(ov.pct(1)), perCheck/1024, findings.Load())
+	// The heap while 8 checks run: sampled every millisecond, against the
+	// heap before the rounds (client, server and store together).
+	heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	runtime.GC()
+	metrics.Read(heap)
+	heapBefore := heap[0].Value.Uint64()
+	var heapPeak atomic.Uint64
+	sampling := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		s := []metrics.Sample{{Name: heap[0].Name}}
+		for {
+			select {
+			case <-sampling:
+				return
+			case <-time.After(time.Millisecond):
+			}
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > heapPeak.Load() {
+				heapPeak.Store(v)
+			}
+		}
+	}()
+	stopSampling := sync.OnceFunc(func() { close(sampling); <-sampled })
+	defer stopSampling()
 	var worst time.Duration
 	for range 5 {
 		var wg sync.WaitGroup
@@ -300,7 +327,9 @@ func measure(ctx context.Context, out io.Writer, dsn string, n int, histories []
 		}
 		worst = max(worst, time.Since(t0))
 	}
-	fmt.Fprintf(out, "overlaps (第四条), 8 at once: all 8 answered within %s (worst of 5 rounds)\n", msf(worst))
+	stopSampling()
+	fmt.Fprintf(out, "overlaps (第四条), 8 at once: all 8 answered within %s (worst of 5 rounds); heap peak %.1f MiB, %.1f MiB before\n",
+		msf(worst), float64(heapPeak.Load())/(1<<20), float64(heapBefore)/(1<<20))
 	// The store's part alone, one check at a time: its time, the bytes
 	// it allocates (a bound on what its heap holds at once) and the
 	// candidates it returns for exact scoring.

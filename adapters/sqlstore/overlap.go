@@ -239,8 +239,10 @@ func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecyc
 	if err := s.db.QueryRowContext(ctx, `SELECT MAX(id) FROM overlap_features`).Scan(&last); err != nil || !last.Valid {
 		return nil, err
 	}
-	bits, window := s.blockBits(), s.windowBlocks()
+	bits := s.blockBits()
 	lastBlock, _ := blockOf(last.Int64, bits)
+	// A portfolio smaller than a window is counted in one, of its size.
+	window := int(min(int64(s.windowBlocks()), lastBlock+1))
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err

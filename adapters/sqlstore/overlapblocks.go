@@ -249,7 +249,7 @@ func blocksMigration(d Dialect) *goose.Migration {
 		&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return restoreGrams(ctx, tx, d) }})
 }
 
-// gramFirstMigration is migration 00014: overlap_postings rebuilt with
+// gramFirstMigration is migration 00017: overlap_postings rebuilt with
 // its rows in (gram, block) order, so that a check reads the rows of one
 // bigram over a window of blocks as one index range, and refilled in
 // blocks of overlapBlockBits (smaller rows to rewrite per declaration).
@@ -276,7 +276,7 @@ func gramFirstMigration(d Dialect) *goose.Migration {
 	if d == Postgres {
 		down = append(down, `ALTER TABLE overlap_postings ALTER COLUMN ids SET STORAGE EXTERNAL`)
 	}
-	return goose.NewGoMigration(14,
+	return goose.NewGoMigration(17,
 		&goose.GoFunc{RunTx: rebuild(create("(gram, block)"), overlapBlockBits)},
 		&goose.GoFunc{RunTx: rebuild(down, 12)})
 }

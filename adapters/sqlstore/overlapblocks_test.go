@@ -174,8 +174,8 @@ func TestOverlapBlocksAtTheirEdges(t *testing.T) {
 }
 
 // TestOverlapPostingsFilledByMigration takes a store back to the index of
-// one row per posting (migrations 00014, 00013 and 00012 down), brings it
-// up again — 00013 fills blocks from the kept features, 00014 rebuilds
+// one row per posting (migrations down to 00011), brings it
+// up again — 00013 fills blocks from the kept features, 00017 rebuilds
 // them — and finds the same candidates as before; and so does the store
 // at 00013, with its blocks of 4,096 in (block, gram) order.
 func TestOverlapPostingsFilledByMigration(t *testing.T) {

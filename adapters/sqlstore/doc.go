@@ -119,9 +119,9 @@
 //     parent) with its distinct character bigrams and their number; an
 //     inverted index from bigram to project, in blocks of 1,024 internal
 //     IDs, one row per (bigram, block) holding each project's offset and
-//     size (migrations 00012, 00013 and 00017, which replaced the one row per posting
-//     of overlap_grams and overlap_sizes); the number of projects holding
-//     each bigram. Written when the declaration in force changes.
+//     size (migrations 00012, 00013 and 00017, which replaced the one row
+//     per posting of overlap_grams and overlap_sizes); the number of
+//     projects holding each bigram. Written when the declaration in force changes.
 //     OverlapCandidates looks up the rarest part of a declaration's
 //     bigrams that any project reaching the threshold must share
 //     (lifecycle.OverlapProbe), counts them a window of 32 blocks at a

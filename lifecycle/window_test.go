@@ -247,3 +247,38 @@ func checkBoundedFold(t *rapid.T, rb *lifecycle.Rulebook, cal *calendar.Calendar
 		require.Equal(t, want, got)
 	}
 }
+
+// TestFoldOfAnotherFormatIsNotRead checks that a kept fold of the format
+// before the windows (1, whose lists held every entry) is not read — the
+// history is replayed instead — and so is not reported by the audit of
+// kept folds, while a fold of this format that differs from the history
+// is.
+func TestFoldOfAnotherFormatIsNotRead(t *testing.T) {
+	events, p := longHistory(t, 200)
+	data, err := lifecycle.EncodeSnapshot(p)
+	require.NoError(t, err)
+	detail, err := lifecycle.CompareFold(events, data)
+	require.NoError(t, err)
+	assert.Empty(t, detail)
+
+	var fold map[string]any
+	require.NoError(t, json.Unmarshal(data, &fold))
+	format := fold["format"].(float64)
+	fold["format"] = format - 1
+	old, err := json.Marshal(fold)
+	require.NoError(t, err)
+	_, ok, err := lifecycle.DecodeSnapshot(old)
+	require.NoError(t, err)
+	assert.False(t, ok, "a fold of another format is not read")
+	detail, err = lifecycle.CompareFold(events, old)
+	require.NoError(t, err)
+	assert.Empty(t, detail)
+
+	fold["format"] = format
+	fold["project"].(map[string]any)["audits_total"] = 3
+	edited, err := json.Marshal(fold)
+	require.NoError(t, err)
+	detail, err = lifecycle.CompareFold(events, edited)
+	require.NoError(t, err)
+	assert.Contains(t, detail, "audits_total")
+}

@@ -418,7 +418,7 @@ func (e *Engine) Permitted(ctx context.Context, actor Actor, projectID string) (
 	if err != nil {
 		return nil, err
 	}
-	return Permitted(e.RulebookOf(p), p, actor), nil
+	return e.PermittedOn(p, actor), nil
 }
 
 // Obligations lists the project's duties as of asOf (see the package
@@ -428,11 +428,7 @@ func (e *Engine) Obligations(ctx context.Context, actor Actor, projectID string,
 	if err != nil {
 		return nil, err
 	}
-	obs, err := obligationsOf(e.RulebookOf(p), e.cal, p, asOf)
-	if err == nil && e.docs != nil {
-		missingDocuments(e.RulebookOf(p), p, obs)
-	}
-	return obs, err
+	return e.ObligationsOn(p, asOf)
 }
 
 // List returns the summaries the actor may see that match q, a page at a

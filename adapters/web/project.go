@@ -130,12 +130,10 @@ func (c *Console) projectView(w http.ResponseWriter, r *http.Request, s *session
 		c.fail(w, r, s, err)
 		return nil, false
 	}
-	permitted, err := c.engine.Permitted(ctx, s.actor, id)
-	if err != nil {
-		c.fail(w, r, s, err)
-		return nil, false
-	}
-	obs, obErr := c.engine.Obligations(ctx, s.actor, id, c.clock())
+	// What the actor may do and what is due, from the project just read:
+	// the page reads the project once.
+	permitted := c.engine.PermittedOn(proj, s.actor)
+	obs, obErr := c.engine.ObligationsOn(proj, c.clock())
 	lang := langOf(r)
 	pg := &page{Lang: lang}
 	rb := c.engine.RulebookOf(proj)

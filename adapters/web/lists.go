@@ -15,8 +15,6 @@ import (
 const (
 	// todoShown is how many entries each part of the to-do list shows.
 	todoShown = 50
-	// todoScan bounds the summaries the to-do list reads for each part.
-	todoScan = 2000
 	// pageSize is the project list's page.
 	pageSize = 50
 	// yearScan bounds the projects read for one page of a budget-year
@@ -86,29 +84,14 @@ func (c *Console) todo(w http.ResponseWriter, r *http.Request, s *session) {
 		}
 	}
 
-	var due []lifecycle.Summary
-	q := lifecycle.Query{DueBefore: c.today().AddDate(1, 0, 0), Limit: 500}
-	for len(due) < todoScan {
-		page, next, err := c.engine.List(ctx, s.actor, q)
-		if err != nil {
-			c.fail(w, r, s, err)
-			return
-		}
-		due = append(due, page...)
-		if next == "" {
-			break
-		}
-		q.After = next
+	// The duties soonest first: the store reads them in that order, so
+	// that the page costs one page of them however many are pending.
+	due, next, err := c.engine.ListDue(ctx, s.actor, lifecycle.DueQuery{DueBefore: c.today().AddDate(1, 0, 0), Limit: todoShown})
+	if err != nil {
+		c.fail(w, r, s, err)
+		return
 	}
-	slices.SortFunc(due, func(a, b lifecycle.Summary) int {
-		if n := a.NextDue.Compare(b.NextDue); n != 0 {
-			return n
-		}
-		return strings.Compare(a.ProjectID, b.ProjectID)
-	})
-	if len(due) > todoShown {
-		due, v.DueMore = due[:todoShown], true
-	}
+	v.DueMore = !next.Due.IsZero()
 	for _, sum := range due {
 		t, class := c.dueText(p, lifecycle.ObligationPending, sum.NextDue, 0)
 		v.Due = append(v.Due, dueItem{Summary: sum, Duty: dutyName(p, sum.NextDuty), Text: t, Class: class})

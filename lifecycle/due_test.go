@@ -12,10 +12,6 @@ import (
 	"github.com/govit-cn/govit/lifecycle"
 )
 
-// plainStore hides every optional interface of the store it wraps: the
-// engine then takes its fallback paths.
-type plainStore struct{ lifecycle.Store }
-
 // TestListDueConfinesUnitsAndAgreesWithTheFallback: a unit sees its own
 // duties only, whatever unit it asks for; a bureau sees every unit's,
 // soonest first; an actor with no role nothing; and an engine over a store

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/govit-cn/govit/calendar"
@@ -333,6 +334,9 @@ func (e *Engine) summary(ctx context.Context, rb *Rulebook, p *Project) Summary 
 		Version: p.Version, Approved: p.Approved, UpdatedAt: p.UpdatedAt,
 		BudgetYear: p.BudgetYear, Requested: p.Requested, DeclaredAt: p.DeclaredAt, ApprovedAt: p.ApprovedAt,
 	}
+	if p.Budgeting != nil {
+		s.BudgetEntryYear = p.Budgeting.Year
+	}
 	if p.EverApproved() {
 		s.ApprovalWorkdays = approvalWorkdays(e.cal, p)
 	}
@@ -448,6 +452,10 @@ func (e *Engine) List(ctx context.Context, actor Actor, q Query) ([]Summary, str
 	page, next, err := e.store.List(ctx, q)
 	if err != nil {
 		return nil, "", storeError(err)
+	}
+	if q.BudgetYear != 0 {
+		// A store that predates the filter returns its page unfiltered.
+		page = slices.DeleteFunc(page, func(s Summary) bool { return !s.InBudgetYear(q.BudgetYear) })
 	}
 	return page, next, nil
 }

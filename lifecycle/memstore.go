@@ -233,5 +233,8 @@ func matches(s Summary, q Query) bool {
 	if !q.DueBefore.IsZero() && (s.NextDue.IsZero() || !s.NextDue.Before(q.DueBefore)) {
 		return false
 	}
+	if q.BudgetYear != 0 && !s.InBudgetYear(q.BudgetYear) {
+		return false
+	}
 	return true
 }

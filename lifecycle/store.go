@@ -55,7 +55,7 @@ type Summary struct {
 	UpdatedAt time.Time `json:"updated_at"`
 
 	// The figures of Stats, which a store keeps for StatsStore (List need
-	// not return them, and JSON leaves them out). BudgetYear is the budget year of the
+	// not return them, but for BudgetYear, and JSON leaves them out). BudgetYear is the budget year of the
 	// declaration in force (0 when it names none) and Requested the
 	// investment it asks for. DeclaredAt is the time of the first
 	// declaration, ApprovedAt of the latest approval (zero before the
@@ -73,6 +73,12 @@ type Summary struct {
 	// DutyReader to keep with the projection; nil when the engine could
 	// not count them (then a list loads the project).
 	Duties []Obligation `json:"-"`
+
+	// BudgetEntryYear is the year of the latest budget entry (纳入预算,
+	// 第七条 for 建设类, 第五条 for 运维类), 0 before any or after a
+	// re-declaration. List returns it and BudgetYear: the budget-year
+	// filter (Query.BudgetYear) reads them.
+	BudgetEntryYear int `json:"-"`
 }
 
 // Query filters List. Zero fields do not filter.
@@ -83,6 +89,10 @@ type Query struct {
 	// DueBefore keeps projects whose NextDue is before this instant
 	// (strictly): with the start of today in Beijing it lists the overdue.
 	DueBefore time.Time
+	// BudgetYear keeps the projects of a budget year: those whose
+	// declaration in force names it (Summary.BudgetYear) or whose latest
+	// budget entry is of it (Summary.BudgetEntryYear).
+	BudgetYear int
 	// After is the cursor returned by the previous page.
 	After string
 	// Limit caps the page size; 0 means the store's default (100).

@@ -146,7 +146,7 @@ func seedProjections(tb testing.TB, s *Store, n int) {
 	require.NoError(tb, err)
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	const batch = 1000
-	const cols = 13
+	const cols = 15
 	units := []string{"区教委", "区卫健委", "区公安分局", "区民政局", "区大数据发展局"}
 	states := []string{"declared", "approved", "contracted", "accepted", "archived"}
 	for start := 0; start < n; start += batch {
@@ -169,7 +169,7 @@ func seedProjections(tb testing.TB, s *Store, n int) {
 			args = append(args,
 				fmt.Sprintf("YB-%06d", i), fmt.Sprintf("项目 %d", i), units[i%len(units)], []string{"construction", "operation"}[i%2],
 				states[i%len(states)], int64(1+i%9), "100.5", "0", "33.333333", "0",
-				due, duty, s.timeArg(benchNow))
+				due, duty, s.timeArg(benchNow), 2025+i%3, 0)
 		}
 		_, err := tx.ExecContext(ctx, sb.String(), args...)
 		require.NoError(tb, err)

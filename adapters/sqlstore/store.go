@@ -218,14 +218,15 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`
 	sqlUpsert = `INSERT INTO projections (project_id, name, unit, kind, state, version,
 		  approved_central, approved_municipal, approved_district, approved_self_funded,
-		  next_due, next_duty, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		  next_due, next_duty, updated_at, budget_year, budget_entry_year)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (project_id) DO UPDATE SET
 		  name = excluded.name, unit = excluded.unit, kind = excluded.kind, state = excluded.state,
 		  version = excluded.version,
 		  approved_central = excluded.approved_central, approved_municipal = excluded.approved_municipal,
 		  approved_district = excluded.approved_district, approved_self_funded = excluded.approved_self_funded,
-		  next_due = excluded.next_due, next_duty = excluded.next_duty, updated_at = excluded.updated_at`
+		  next_due = excluded.next_due, next_duty = excluded.next_duty, updated_at = excluded.updated_at,
+		  budget_year = excluded.budget_year, budget_entry_year = excluded.budget_entry_year`
 )
 
 const eventColumns = `seq, project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload`
@@ -312,7 +313,7 @@ func (s *Store) currentVersion(ctx context.Context, id string) (int64, error) {
 
 const projectionColumns = `project_id, name, unit, kind, state, version,
 	approved_central, approved_municipal, approved_district, approved_self_funded,
-	next_due, next_duty, updated_at`
+	next_due, next_duty, updated_at, budget_year, budget_entry_year`
 
 // List implements lifecycle.Store. Every filter is served by an index:
 // (unit, project_id), (state, project_id), (kind, project_id),
@@ -350,6 +351,9 @@ func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summar
 	}
 	if q.Kind != "" {
 		add("kind = ?", q.Kind)
+	}
+	if q.BudgetYear != 0 {
+		add("? IN (budget_year, budget_entry_year)", q.BudgetYear)
 	}
 	if !q.DueBefore.IsZero() {
 		// Stored times are whole microseconds, so "before t" is "before t
@@ -404,7 +408,7 @@ func scanSummary(sc interface{ Scan(...any) error }) (lifecycle.Summary, error) 
 	)
 	if err := sc.Scan(&sum.ProjectID, &sum.Name, &sum.Unit, &sum.Kind, &state, &sum.Version,
 		&a.Central, &a.Municipal, &a.District, &a.SelfFunded,
-		&nextDue, &sum.NextDuty, &updated); err != nil {
+		&nextDue, &sum.NextDuty, &updated, &sum.BudgetYear, &sum.BudgetEntryYear); err != nil {
 		return lifecycle.Summary{}, err
 	}
 	sum.State = lifecycle.State(state)

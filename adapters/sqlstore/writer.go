@@ -325,7 +325,8 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 	_, err = tx.StmtContext(ctx, s.stmtUpsert).ExecContext(ctx,
 		id, sum.Name, sum.Unit, sum.Kind, string(sum.State), sum.Version,
 		amount(a.Central), amount(a.Municipal), amount(a.District), amount(a.SelfFunded),
-		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, s.timeArg(lifecycle.StoreTime(sum.UpdatedAt)))
+		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, s.timeArg(lifecycle.StoreTime(sum.UpdatedAt)),
+		sum.BudgetYear, sum.BudgetEntryYear)
 	if err != nil {
 		return err
 	}

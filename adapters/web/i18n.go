@@ -75,7 +75,6 @@ var messages = map[string][2]string{
 	"first_page":      {"第一页", "First page"},
 	"approved_total":  {"批复合计（万元）", "Approved total (10k yuan)"},
 	"updated":         {"更新时间", "Updated"},
-	"scan_limited":    {"按预算年度筛选时逐项读取，本页已查看 %d 个项目。", "Filtering by budget year reads each project; this page looked at %d projects."},
 	"facts":           {"项目需求申报表（附件1）", "Declaration form (附件1)"},
 	"budget":          {"资金预算（万元）", "Budget (10k yuan)"},
 	"source":          {"资金来源", "Funding source"},

@@ -17,9 +17,6 @@ const (
 	todoShown = 50
 	// pageSize is the project list's page.
 	pageSize = 50
-	// yearScan bounds the projects read for one page of a budget-year
-	// filter, which the summaries do not carry.
-	yearScan = 100
 )
 
 // workItem is a project awaiting the actor, with what they may do.
@@ -102,14 +99,13 @@ func (c *Console) todo(w http.ResponseWriter, r *http.Request, s *session) {
 
 // listView is a page of the project list.
 type listView struct {
-	Rows    []lifecycle.Summary
-	Totals  map[string]string
-	Filter  listFilter
-	States  []lifecycle.State
-	Next    string
-	First   string
-	Scanned int
-	Bureau  bool
+	Rows   []lifecycle.Summary
+	Totals map[string]string
+	Filter listFilter
+	States []lifecycle.State
+	Next   string
+	First  string
+	Bureau bool
 }
 
 type listFilter struct {
@@ -166,27 +162,21 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request, s *session) {
 	if f.Overdue {
 		q.DueBefore = c.today()
 	}
-	year, yerr := strconv.Atoi(f.Year)
-	if f.Year == "" || yerr != nil {
-		v.Filter.Year = ""
-		page, next, err := c.engine.List(ctx, s.actor, q)
-		if err != nil {
-			if lifecycle.KindOf(err) == lifecycle.KindInvalid {
-				http.Redirect(w, r, "/projects", http.StatusSeeOther)
-				return
-			}
-			c.fail(w, r, s, err)
-			return
-		}
-		v.Rows, v.Next = page, next
+	if year, err := strconv.Atoi(f.Year); err == nil && year >= review.FirstBudgetYear && year <= 9999 {
+		q.BudgetYear = year
 	} else {
-		rows, next, scanned, err := c.byYear(r, s, q, year)
-		if err != nil {
-			c.fail(w, r, s, err)
+		v.Filter.Year = ""
+	}
+	page, next, err := c.engine.List(ctx, s.actor, q)
+	if err != nil {
+		if lifecycle.KindOf(err) == lifecycle.KindInvalid {
+			http.Redirect(w, r, "/projects", http.StatusSeeOther)
 			return
 		}
-		v.Rows, v.Next, v.Scanned = rows, next, scanned
+		c.fail(w, r, s, err)
+		return
 	}
+	v.Rows, v.Next = page, next
 	base := v.Filter.query()
 	v.First = "/projects?" + base.Encode()
 	if v.Next != "" {
@@ -199,43 +189,4 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	p.Data = v
 	c.render(w, http.StatusOK, "list", p)
-}
-
-// byYear pages through the list keeping the projects of a budget year:
-// the year of the declaration in force or of the budget entry. It reads
-// at most yearScan projects a page and returns the cursor to go on from.
-func (c *Console) byYear(r *http.Request, s *session, q lifecycle.Query, year int) ([]lifecycle.Summary, string, int, error) {
-	var rows []lifecycle.Summary
-	scanned := 0
-	q.Limit = pageSize
-	for {
-		page, next, err := c.engine.List(r.Context(), s.actor, q)
-		if err != nil {
-			return nil, "", scanned, err
-		}
-		for _, sum := range page {
-			scanned++
-			proj, err := c.engine.Get(r.Context(), s.actor, sum.ProjectID)
-			if err != nil {
-				if lifecycle.KindOf(err) == lifecycle.KindNotFound {
-					continue
-				}
-				return nil, "", scanned, err
-			}
-			if proj.BudgetYear == year || proj.Declaration.BudgetYear == year ||
-				(proj.Budgeting != nil && proj.Budgeting.Year == year) {
-				rows = append(rows, sum)
-			}
-			if len(rows) == pageSize || scanned >= yearScan {
-				if sum.ProjectID == page[len(page)-1].ProjectID && next == "" {
-					return rows, "", scanned, nil
-				}
-				return rows, sum.ProjectID, scanned, nil
-			}
-		}
-		if next == "" {
-			return rows, "", scanned, nil
-		}
-		q.After = next
-	}
 }

@@ -19,8 +19,9 @@
 // exactly (payload bytes, actor, role, article, time to the microsecond);
 // the global sequence increases strictly; the summary is replaced on each
 // append and decimal amounts survive exactly; List filters by unit, state,
-// kind and overdue date and pages by project ID in byte order without
-// duplicates or misses; Racers goroutines racing to append the same
+// kind, overdue date and budget year and pages by project ID in byte order
+// without duplicates or misses; a lifecycle.DueLister lists the projects
+// with a duty pending by due date, then project ID, and pages by position; Racers goroutines racing to append the same
 // version leave exactly one winner and no lost or duplicated event; a
 // cancelled context is respected.
 package storetest

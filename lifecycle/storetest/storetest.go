@@ -163,6 +163,8 @@ func AssertSummaryEqual(t *testing.T, want, got lifecycle.Summary) {
 	assert.True(t, lifecycle.StoreTime(want.NextDue).Equal(got.NextDue), "%s: next_due %s, want %s", msg, got.NextDue, want.NextDue)
 	assert.Equal(t, want.NextDuty, got.NextDuty, msg)
 	assert.True(t, lifecycle.StoreTime(want.UpdatedAt).Equal(got.UpdatedAt), "%s: updated_at %s, want %s", msg, got.UpdatedAt, want.UpdatedAt)
+	assert.Equal(t, want.BudgetYear, got.BudgetYear, "%s: budget year", msg)
+	assert.Equal(t, want.BudgetEntryYear, got.BudgetEntryYear, "%s: budget entry year", msg)
 }
 
 func testLoadUnknown(t *testing.T, s lifecycle.Store) {
@@ -396,6 +398,9 @@ func testSummary(t *testing.T, s lifecycle.Store) {
 		NextDue:   time.Date(2024, 5, 6, 0, 0, 0, 0, time.FixedZone("CST", 8*3600)),
 		NextDuty:  "file_contract",
 		UpdatedAt: base.Add(time.Hour + time.Nanosecond),
+		// Kept with the projection and returned by List (Query.BudgetYear).
+		BudgetYear:      2025,
+		BudgetEntryYear: 2026,
 	}
 	_, err = s.Append(t.Context(), 1, events("p-s", 2, 3), second)
 	require.NoError(t, err)
@@ -409,6 +414,7 @@ func testSummary(t *testing.T, s lifecycle.Store) {
 	third.Version = 4
 	third.NextDue = time.Time{}
 	third.NextDuty = ""
+	third.BudgetEntryYear = 0 // a re-declaration ends the budget entry
 	_, err = s.Append(t.Context(), 3, events("p-s", 4, 4), third)
 	require.NoError(t, err)
 	page, _, err = s.List(t.Context(), lifecycle.Query{})
@@ -467,6 +473,10 @@ func fixture(t *testing.T, s lifecycle.Store, n int) []lifecycle.Summary {
 			sum.NextDue = base.Add(time.Duration(i-n/2) * 24 * time.Hour)
 			sum.NextDuty = "duty"
 		}
+		// Declared for 2025, 2026 or no year; some entered in the budget
+		// of the year declared, some of another.
+		sum.BudgetYear = []int{0, 2025, 2026}[i%3]
+		sum.BudgetEntryYear = []int{0, 2026, 0, 2025, 2027}[i%5]
 		_, err := s.Append(t.Context(), 0, events(id, 1, 1), sum)
 		require.NoError(t, err)
 		all = append(all, sum)
@@ -531,6 +541,14 @@ func testListFilters(t *testing.T, s lifecycle.Store) {
 			return s.State == "declared" && !s.NextDue.IsZero() && s.NextDue.Before(base)
 		}},
 		{"no match", lifecycle.Query{Unit: "nobody"}, func(lifecycle.Summary) bool { return false }},
+		{"budget year, declared or entered", lifecycle.Query{BudgetYear: 2026}, func(s lifecycle.Summary) bool {
+			return s.BudgetYear == 2026 || s.BudgetEntryYear == 2026
+		}},
+		{"budget year entered only", lifecycle.Query{BudgetYear: 2027}, func(s lifecycle.Summary) bool { return s.BudgetEntryYear == 2027 }},
+		{"budget year and unit", lifecycle.Query{BudgetYear: 2025, Unit: "区教委"}, func(s lifecycle.Summary) bool {
+			return s.Unit == "区教委" && (s.BudgetYear == 2025 || s.BudgetEntryYear == 2025)
+		}},
+		{"budget year of none", lifecycle.Query{BudgetYear: 2030}, func(lifecycle.Summary) bool { return false }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -543,7 +561,9 @@ func testListFilters(t *testing.T, s lifecycle.Store) {
 				got = append(got, p.ProjectID)
 			}
 			assert.Equal(t, want, got)
-			assert.Equal(t, want, listAll(t, s, lifecycle.Query{Unit: c.q.Unit, State: c.q.State, Kind: c.q.Kind, DueBefore: c.q.DueBefore, Limit: 4}),
+			q := c.q
+			q.Limit = 4
+			assert.Equal(t, want, listAll(t, s, q),
 				"the same through pages of 4")
 		})
 	}

@@ -335,9 +335,36 @@ func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summar
 	if limit <= 0 {
 		limit = lifecycle.DefaultListLimit
 	}
+	query, args := s.listQuery(q, "project_id > $1", after, "project_id", limit)
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", s.fail(ctx, "list", err)
+	}
+	defer rows.Close()
+	var page []lifecycle.Summary
+	for rows.Next() {
+		sum, err := scanSummary(rows)
+		if err != nil {
+			return nil, "", s.fail(ctx, "list", err)
+		}
+		page = append(page, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.fail(ctx, "list", err)
+	}
+	if len(page) > limit {
+		page = page[:limit]
+		return page, page[limit-1].ProjectID, nil
+	}
+	return page, "", nil
+}
+
+// listQuery is the query of a page of List: the projections matching q
+// and the key condition on $1 (key), in order, limit+1 of them.
+func (s *Store) listQuery(q lifecycle.Query, keyCond, key, order string, limit int) (string, []any) {
 	var (
-		where = []string{"project_id > $1"}
-		args  = []any{after}
+		where = []string{keyCond}
+		args  = []any{key}
 	)
 	add := func(cond string, v any) {
 		args = append(args, v)
@@ -373,29 +400,8 @@ func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summar
 		// or none are overdue.
 		from = `projections INDEXED BY projections_unit_next_due`
 	}
-	query := `SELECT ` + projectionColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY project_id LIMIT $` + strconv.Itoa(len(args))
-	rows, err := s.db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, "", s.fail(ctx, "list", err)
-	}
-	defer rows.Close()
-	var page []lifecycle.Summary
-	for rows.Next() {
-		sum, err := scanSummary(rows)
-		if err != nil {
-			return nil, "", s.fail(ctx, "list", err)
-		}
-		page = append(page, sum)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.fail(ctx, "list", err)
-	}
-	if len(page) > limit {
-		page = page[:limit]
-		return page, page[limit-1].ProjectID, nil
-	}
-	return page, "", nil
+	return `SELECT ` + projectionColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(len(args)), args
 }
 
 // scanSummary reads a row of projectionColumns.

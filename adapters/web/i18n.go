@@ -72,6 +72,7 @@ var messages = map[string][2]string{
 	"budget_year":     {"预算年度", "Budget year"},
 	"overdue_only":    {"仅逾期", "Overdue only"},
 	"next_page":       {"下一页", "Next page"},
+	"prev_page":       {"上一页", "Previous page"},
 	"first_page":      {"第一页", "First page"},
 	"approved_total":  {"批复合计（万元）", "Approved total (10k yuan)"},
 	"updated":         {"更新时间", "Updated"},

@@ -104,7 +104,9 @@ type listView struct {
 	Filter listFilter
 	States []lifecycle.State
 	Next   string
+	Prev   string
 	First  string
+	Paged  bool
 	Bureau bool
 }
 
@@ -115,6 +117,7 @@ type listFilter struct {
 	Year    string
 	Overdue bool
 	After   string
+	Before  string
 }
 
 // query writes the filter (without the cursor) as a query string.
@@ -139,6 +142,7 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request, s *session) {
 	f := listFilter{
 		State: qv.Get("state"), Kind: qv.Get("kind"), Unit: strings.TrimSpace(qv.Get("unit")),
 		Year: strings.TrimSpace(qv.Get("year")), Overdue: qv.Get("overdue") != "", After: qv.Get("after"),
+		Before: qv.Get("before"),
 	}
 	v := &listView{Filter: f, Bureau: s.actor.IsBureau()}
 	seen := map[lifecycle.State]bool{}
@@ -167,7 +171,26 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request, s *session) {
 	} else {
 		v.Filter.Year = ""
 	}
-	page, next, err := c.engine.List(ctx, s.actor, q)
+	// Keyset paging both ways: "after" the last project of the page
+	// before, or "before" the first of the page after. A page reached
+	// forwards has a page before it (its cursor is that page's last
+	// project); one reached backwards has a page after it.
+	var (
+		page       []lifecycle.Summary
+		next, prev string
+		err        error
+	)
+	if f.Before != "" {
+		page, prev, err = c.engine.ListBefore(ctx, s.actor, q, f.Before)
+		if err == nil && len(page) > 0 {
+			next = page[len(page)-1].ProjectID
+		}
+	} else {
+		page, next, err = c.engine.List(ctx, s.actor, q)
+		if err == nil && f.After != "" && len(page) > 0 {
+			prev = page[0].ProjectID
+		}
+	}
 	if err != nil {
 		if lifecycle.KindOf(err) == lifecycle.KindInvalid {
 			http.Redirect(w, r, "/projects", http.StatusSeeOther)
@@ -176,12 +199,18 @@ func (c *Console) list(w http.ResponseWriter, r *http.Request, s *session) {
 		c.fail(w, r, s, err)
 		return
 	}
-	v.Rows, v.Next = page, next
-	base := v.Filter.query()
-	v.First = "/projects?" + base.Encode()
-	if v.Next != "" {
-		base.Set("after", v.Next)
-		v.Next = "/projects?" + base.Encode()
+	v.Rows = page
+	v.First = "/projects?" + v.Filter.query().Encode()
+	v.Paged = f.After != "" || f.Before != ""
+	if next != "" {
+		at := v.Filter.query()
+		at.Set("after", next)
+		v.Next = "/projects?" + at.Encode()
+	}
+	if prev != "" {
+		at := v.Filter.query()
+		at.Set("before", prev)
+		v.Prev = "/projects?" + at.Encode()
 	}
 	v.Totals = map[string]string{}
 	for _, row := range v.Rows {

@@ -21,7 +21,8 @@
 // append and decimal amounts survive exactly; List filters by unit, state,
 // kind, overdue date and budget year and pages by project ID in byte order
 // without duplicates or misses; a lifecycle.DueLister lists the projects
-// with a duty pending by due date, then project ID, and pages by position; Racers goroutines racing to append the same
+// with a duty pending by due date, then project ID, and pages by position;
+// a lifecycle.BackLister gives back the page before each page of List; Racers goroutines racing to append the same
 // version leave exactly one winner and no lost or duplicated event; a
 // cancelled context is respected.
 package storetest

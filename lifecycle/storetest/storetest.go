@@ -54,6 +54,7 @@ func Run(t *testing.T, newStore func(t *testing.T) lifecycle.Store) {
 		{"list due before is strict and skips projects with nothing due", testDueBefore},
 		{"list pages by project id without duplicates or misses", testPagination},
 		{"list due orders by due date, then project id, and pages by position", testListDue},
+		{"list before pages backwards as list pages forwards", testListBefore},
 		{"racing appends have one winner per version", testRace},
 		{"cancelled context is respected", testCancelled},
 		{"pages by action hold only those actions, in version order", testActionPages},

@@ -100,7 +100,7 @@ func prevID(id string) string {
 }
 
 // copyPortfolio copies every project of an in-memory fixture into store,
-// as stored: events and summary.
+// as stored: events, summary and, when the store keeps them, the fold.
 func copyPortfolio(tb testing.TB, from *fixture, store lifecycle.Store) {
 	tb.Helper()
 	ctx := context.Background()
@@ -113,6 +113,18 @@ func copyPortfolio(tb testing.TB, from *fixture, store lifecycle.Store) {
 			require.NoError(tb, err)
 			for i := range events {
 				events[i].Seq = 0
+			}
+			// As the server's store holds them: with the fold of the
+			// latest version, which every append through the engine keeps.
+			req := lifecycle.AppendRequest{Events: events, Summary: sum}
+			if ra, ok := store.(lifecycle.RequestAppender); ok {
+				p, err := lifecycle.Replay(events)
+				require.NoError(tb, err)
+				req.Snapshot, err = lifecycle.EncodeSnapshot(p)
+				require.NoError(tb, err)
+				_, err = ra.AppendRequest(ctx, req)
+				require.NoError(tb, err)
+				continue
 			}
 			_, err = store.Append(ctx, 0, events, sum)
 			require.NoError(tb, err)

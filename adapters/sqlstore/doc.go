@@ -103,9 +103,12 @@
 //   - projections: one row per project, the lifecycle.Summary written in
 //     the same transaction as the events: name, unit, kind, state,
 //     version, the approved amounts by funding source, next_due,
-//     next_duty and updated_at, with indexes for List by unit, state and
-//     kind, and for the overdue query (next_due; unit and next_due for
-//     one unit's).
+//     next_duty, updated_at and the budget years (budget_year of the
+//     declaration in force, budget_entry_year of the latest budget entry;
+//     migration 00018), with indexes for List by unit, state, kind and
+//     unit and state, and for the overdue query and ListDue (next_due;
+//     unit and next_due for one unit's). ListBefore reads List's indexes
+//     backwards.
 //
 // and what makes reads independent of the size of the history and of the
 // portfolio (migration 00003):

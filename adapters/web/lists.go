@@ -65,7 +65,7 @@ func (c *Console) todo(w http.ResponseWriter, r *http.Request, s *session) {
 			v.WorkMore = true
 			break
 		}
-		acts, err := c.engine.Permitted(ctx, s.actor, sum.ProjectID)
+		acts, err := c.awaitedWork(ctx, s.actor, rb, sum)
 		if err != nil {
 			if lifecycle.KindOf(err) == lifecycle.KindNotFound {
 				continue
@@ -73,9 +73,6 @@ func (c *Console) todo(w http.ResponseWriter, r *http.Request, s *session) {
 			c.fail(w, r, s, err)
 			return
 		}
-		acts = slices.DeleteFunc(acts, func(a lifecycle.Action) bool {
-			return !awaited(rb, review.Kind(sum.Kind), sum.State, a)
-		})
 		if len(acts) > 0 {
 			v.Work = append(v.Work, workItem{Summary: sum, Actions: acts})
 		}

@@ -98,3 +98,22 @@ func TestTodoDutiesSoonestFirstAndOwnUnitOnly(t *testing.T) {
 	assert.Contains(t, body, first.ID)
 	assert.Contains(t, body, second.ID)
 }
+
+// TestTodoWorkFollowsTheVersion: the actions the to-do offers on a
+// project are those of its current version, however often the list was
+// viewed before it changed, and another actor's answer is not reused.
+func TestTodoWorkFollowsTheVersion(t *testing.T) {
+	f := newFixture(t)
+	p := f.declare("tok-unit", "学籍平台")
+	bdb := f.signIn("tok-bdb")
+	for range 2 {
+		_, body := bdb.get("/todo")
+		assert.Contains(t, body, "/projects/"+p.ID+"#act-preliminary_review")
+	}
+	_, body := f.signIn("tok-drc").get("/todo")
+	assert.NotContains(t, body, p.ID, "drc has nothing to do on a declared project")
+	f.runPath(p.ID, 1)
+	_, body = bdb.get("/todo")
+	assert.NotContains(t, body, "/projects/"+p.ID+"#act-preliminary_review", "done already")
+	assert.Contains(t, body, "/projects/"+p.ID+"#act-expert_review")
+}

@@ -75,6 +75,7 @@ type Console struct {
 	log      *slog.Logger
 	verify   func(ctx context.Context, projectID string) (bool, string, error)
 	verified *verifyCache
+	work     *workCache
 	secure   bool
 	sessions *sessions
 	tmpl     map[string]*template.Template
@@ -122,6 +123,7 @@ func New(cfg Config) (*Console, error) {
 		every = time.Minute
 	}
 	c.verified = &verifyCache{every: every, byID: map[string]verifyResult{}}
+	c.work = newWorkCache()
 	tmpl, err := parseTemplates()
 	if err != nil {
 		return nil, err

@@ -150,9 +150,11 @@ func (s *Store) appendPostings(ctx context.Context, tx *sql.Tx, id int64, size i
 }
 
 // replacePostings moves the project at id from the rows of the bigrams
-// old to those of grams, with its new size: every row of either is read
-// (locked on PostgreSQL), rewritten without the project's entry and with
-// it where it now belongs, and deleted when empty.
+// old to those of grams, with its new size: the existing rows of either
+// are read (locked on PostgreSQL), rewritten without the project's entry
+// and with it where it now belongs, and deleted when empty; a bigram whose
+// row did not exist gets the entry appended as by appendPostings, as
+// another declaration may be creating that row at the same time.
 func (s *Store) replacePostings(ctx context.Context, tx *sql.Tx, id int64, size int, old, grams []uint64) error {
 	block, off := blockOf(id, s.blockBits())
 	all := slices.Concat(old, grams)
@@ -183,17 +185,25 @@ func (s *Store) replacePostings(ctx context.Context, tx *sql.Tx, id int64, size 
 			return err
 		}
 	}
-	var empty, keep []uint64
+	var empty, rewrite, added []uint64
 	for _, g := range all {
-		ids := withoutOffset(rows[g], off)
-		if _, ok := slices.BinarySearch(grams, g); ok {
+		_, now := slices.BinarySearch(grams, g)
+		ids, existed := rows[g]
+		if !existed {
+			if now {
+				added = append(added, g)
+			}
+			continue
+		}
+		ids = withoutOffset(ids, off)
+		if now {
 			ids = appendEntry(ids, off, size)
 		}
 		rows[g] = ids
 		if len(ids) == 0 {
 			empty = append(empty, g)
 		} else {
-			keep = append(keep, g)
+			rewrite = append(rewrite, g)
 		}
 	}
 	for chunk := range slices.Chunk(empty, rowsPerStatement) {
@@ -202,7 +212,10 @@ func (s *Store) replacePostings(ctx context.Context, tx *sql.Tx, id int64, size 
 			return err
 		}
 	}
-	return writePostings(ctx, tx, block, keep, rows, ` ON CONFLICT (gram, block) DO UPDATE SET ids = excluded.ids`)
+	if err := writePostings(ctx, tx, block, rewrite, rows, ` ON CONFLICT (gram, block) DO UPDATE SET ids = excluded.ids`); err != nil {
+		return err
+	}
+	return s.appendPostings(ctx, tx, id, size, added)
 }
 
 // writePostings writes the rows of grams in block, with ids from rows;

@@ -262,3 +262,41 @@ func TestWindowCountsKeepOneWindow(t *testing.T) {
 	require.Equal(t, row(0, 1), withoutOffset(row(0, 3, 1), 3))
 	require.Equal(t, []byte{0, 1, 0xff, 0xff}, appendEntry(nil, 1, 1<<20), "sizes cap at 65,535")
 }
+
+// TestOverlapPostingsConcurrentDeclarations files, in pairs of concurrent
+// transactions, a project declared again with bigrams no project of its
+// block held yet and a new project of the same block holding them: both
+// entries must be in the rows (on PostgreSQL two transactions may create
+// the same row at once), and the blocks must agree with the features.
+func TestOverlapPostingsConcurrentDeclarations(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(string(d.name), func(t *testing.T) {
+			ctx := t.Context()
+			st := open(t, d.dsn(t))
+			put := func(id string, grams []uint64) error {
+				tx, err := st.db.BeginTx(ctx, nil)
+				if err != nil {
+					return err
+				}
+				defer tx.Rollback()
+				f := &lifecycle.OverlapFeatures{Unit: "区教委", Name: id, Content: id, Grams: grams}
+				if err := st.putOverlap(ctx, tx, id, f); err != nil {
+					return err
+				}
+				return tx.Commit()
+			}
+			base := []uint64{1, 2, 3, 4, 5}
+			require.NoError(t, put("P", base))
+			for i := range 60 {
+				fresh := []uint64{uint64(1000 + 10*i), uint64(1001 + 10*i), uint64(1002 + 10*i)}
+				errs := make(chan error, 2)
+				go func() { errs <- put("P", slices.Concat(base[:i%5], fresh)) }()
+				go func() { errs <- put(fmt.Sprintf("Q%03d", i), slices.Concat(fresh, []uint64{7})) }()
+				for range 2 {
+					require.NoError(t, <-errs)
+				}
+			}
+			postingsAgree(t, st)
+		})
+	}
+}

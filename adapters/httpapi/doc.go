@@ -5,7 +5,15 @@
 // encodes; every decision is the engine's, with the article that makes it.
 //
 // The OpenAPI 3 document served at /openapi.json (OpenAPI) is the contract;
-// tests validate every request and response they make against it.
+// tests validate every request and response they make against it. It is
+// generated: each action is an operation of its own
+// (POST /v1/projects/{id}/actions/sign_contract is signContract) whose
+// request schema is reflected from the action's Go payload type
+// (lifecycle.PayloadType), completing the hand-written openapi.base.json;
+// the portfolio's routes (adapters/portfolio) are described too, tagged
+// portfolio. Each field error of a problem names its member as field
+// (contract.amount) and, for a member of the body, as an RFC 6901 pointer
+// (/contract/amount).
 //
 // # Endpoints
 //

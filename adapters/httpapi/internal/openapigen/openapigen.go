@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -92,7 +93,25 @@ func Generate(base []byte, root string) ([]byte, error) {
 		return nil, err
 	}
 	rr.RequiredFromJSONSchemaTags = false
-	rr.Mapper = mapResponseType
+	requests := maps.Clone(types)
+	rr.Mapper = func(t reflect.Type) *jsonschema.Schema {
+		// A type a request takes is written as it is read: its schema is
+		// the request's. A type the base describes by hand (a document's
+		// register, …) keeps that description.
+		if s := mapResponseType(t); s != nil {
+			return s
+		}
+		if t.Kind() != reflect.Struct || names[t] != "" {
+			return nil
+		}
+		if _, ok := defs[t.Name()]; ok && requests[t.Name()] == t {
+			return &jsonschema.Schema{Ref: schemaRef + t.Name()}
+		}
+		if _, ok := schemas[t.Name()]; ok {
+			return &jsonschema.Schema{Ref: schemaRef + t.Name()}
+		}
+		return nil
+	}
 	for _, t := range responseTypes {
 		if _, err := reflectInto(rr, out, t); err != nil {
 			return nil, err
@@ -128,6 +147,9 @@ func Generate(base []byte, root string) ([]byte, error) {
 				props[member] = o
 			}
 		}
+		if out[name] != nil {
+			nullable(types[name], v)
+		}
 		schemas[name] = v
 	}
 	for name, s := range derivedSchemas() {
@@ -151,8 +173,9 @@ func Generate(base []byte, root string) ([]byte, error) {
 var otherTypes = []reflect.Type{reflect.TypeFor[change.Request]()}
 
 // responseTypes are the Go types of responses whose schemas are
-// reflected: the portfolio's.
+// reflected: the project and the portfolio's answers.
 var responseTypes = []reflect.Type{
+	reflect.TypeFor[lifecycle.Project](),
 	reflect.TypeFor[lifecycle.Stats](),
 	reflect.TypeFor[lifecycle.AuditRecord](),
 	reflect.TypeFor[lifecycle.FeedPage](),

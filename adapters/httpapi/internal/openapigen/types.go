@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/invopop/jsonschema"
 	"github.com/shopspring/decimal"
@@ -109,6 +110,8 @@ func mapResponseType(t reflect.Type) *jsonschema.Schema {
 		return &jsonschema.Schema{Ref: schemaRef + "Budget"}
 	case reflect.TypeFor[lifecycle.Actor]():
 		return &jsonschema.Schema{Ref: schemaRef + "Actor"}
+	case reflect.TypeFor[time.Time]():
+		return &jsonschema.Schema{Type: "string", Format: "date-time"}
 	}
 	return mapType(t)
 }
@@ -292,5 +295,42 @@ func validated(t reflect.Type, s *jsonschema.Schema) {
 				p.Pattern = `^[1-9][0-9]{3}-(0[1-9]|1[0-2])$`
 			}
 		}
+	}
+}
+
+// nullable marks the members of a response schema that its Go type may
+// write as null: a pointer, slice or map without omitempty or omitzero.
+func nullable(t reflect.Type, s map[string]any) {
+	props, ok := s["properties"].(map[string]any)
+	if t == nil || t.Kind() != reflect.Struct || !ok {
+		return
+	}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			nullable(f.Type, s)
+			continue
+		}
+		if strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero") {
+			continue
+		}
+		switch f.Type.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
+		default:
+			continue
+		}
+		if f.Type == reflect.TypeFor[json.RawMessage]() {
+			continue
+		}
+		p, ok := props[name].(map[string]any)
+		if !ok {
+			continue
+		}
+		if ref, ok := p["$ref"]; ok && len(p) == 1 {
+			p = map[string]any{"allOf": []any{map[string]any{"$ref": ref}}}
+		}
+		p["nullable"] = true
+		props[name] = p
 	}
 }

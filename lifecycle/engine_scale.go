@@ -159,43 +159,8 @@ const MaxEventsPage = 1000
 // after after (0: from the first), in version order, and the version to
 // pass as after for the next page (0 when there is none). limit ≤ 0 means
 // DefaultListLimit; above MaxEventsPage it is MaxEventsPage. The store
-// reads only the page when it can (EventPager).
+// reads only the page when it can (EventPager). See EventsPageOf for a
+// page of some actions only.
 func (e *Engine) EventsPage(ctx context.Context, actor Actor, projectID string, after int64, limit int) ([]Event, int64, error) {
-	if err := ctxError(ctx); err != nil {
-		return nil, 0, err
-	}
-	if limit <= 0 {
-		limit = DefaultListLimit
-	}
-	limit = min(limit, MaxEventsPage)
-	version, err := e.Version(ctx, actor, projectID)
-	if err != nil {
-		return nil, 0, err
-	}
-	after = max(after, 0)
-	var page []Event
-	if ep, ok := e.store.(EventPager); ok {
-		page, err = ep.LoadPage(ctx, projectID, after, limit)
-		if err != nil {
-			if KindOf(err) == KindNotFound || errors.Is(err, ErrNotFound) {
-				return nil, 0, NotFoundError(projectID)
-			}
-			return nil, 0, storeError(err)
-		}
-	} else {
-		all, err := e.loadEvents(ctx, projectID)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, ev := range all {
-			if ev.Version > after && len(page) < limit {
-				page = append(page, ev)
-			}
-		}
-	}
-	var next int64
-	if n := len(page); n == limit && page[n-1].Version < version {
-		next = page[n-1].Version
-	}
-	return page, next, nil
+	return e.EventsPageOf(ctx, actor, projectID, EventFilter{After: after, Limit: limit})
 }

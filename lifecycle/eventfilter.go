@@ -39,13 +39,11 @@ type ActionPager interface {
 
 // EventsPageOf is EventsPage with a filter: with f.Actions, a page holds
 // only the events of those actions — e.g. the audits beyond the latest
-// ListWindow the project holds. The version to pass as f.After for the
-// next page is 0 when there is none; a full page may be followed by an
-// empty one. An unknown action is KindInvalid naming the field "action".
+// ListWindow the project holds — read from the store's index when it has
+// one (ActionPager). The version to pass as f.After for the next page is
+// 0 when there is none; a full page may be followed by an empty one. An
+// unknown action is KindInvalid naming the field "action".
 func (e *Engine) EventsPageOf(ctx context.Context, actor Actor, projectID string, f EventFilter) ([]Event, int64, error) {
-	if len(f.Actions) == 0 {
-		return e.EventsPage(ctx, actor, projectID, f.After, f.Limit)
-	}
 	for _, a := range f.Actions {
 		if !knownAction(a) && !isDocumentAction(a) {
 			return nil, 0, unknownAction(a)
@@ -65,20 +63,25 @@ func (e *Engine) EventsPageOf(ctx context.Context, actor Actor, projectID string
 	}
 	after := max(f.After, 0)
 	var page []Event
-	if ap, ok := e.store.(ActionPager); ok {
+	ep, paged := e.store.(EventPager)
+	ap, byAction := e.store.(ActionPager)
+	switch {
+	case len(f.Actions) == 0 && paged:
+		page, err = ep.LoadPage(ctx, projectID, after, limit)
+	case len(f.Actions) > 0 && byAction:
 		page, err = ap.LoadActionPage(ctx, projectID, f.Actions, after, limit)
-		if err != nil {
-			if KindOf(err) == KindNotFound || errors.Is(err, ErrNotFound) {
-				return nil, 0, NotFoundError(projectID)
-			}
-			return nil, 0, storeError(err)
-		}
-	} else {
-		all, err := e.loadEvents(ctx, projectID)
-		if err != nil {
+	default:
+		var all []Event
+		if all, err = e.loadEvents(ctx, projectID); err != nil {
 			return nil, 0, err
 		}
 		page = filterEvents(all, f.Actions, after, limit)
+	}
+	if err != nil {
+		if KindOf(err) == KindNotFound || errors.Is(err, ErrNotFound) {
+			return nil, 0, NotFoundError(projectID)
+		}
+		return nil, 0, storeError(err)
 	}
 	var next int64
 	if n := len(page); n == limit && page[n-1].Version < version {
@@ -87,15 +90,15 @@ func (e *Engine) EventsPageOf(ctx context.Context, actor Actor, projectID string
 	return page, next, nil
 }
 
-// filterEvents is the page of events (in version order) of actions after
-// version after, up to limit.
+// filterEvents is the page of events (in version order) of actions (all
+// when none) after version after, up to limit.
 func filterEvents(events []Event, actions []Action, after int64, limit int) []Event {
 	var page []Event
 	for _, ev := range events {
 		if len(page) == limit {
 			break
 		}
-		if ev.Version > after && slices.Contains(actions, ev.Action) {
+		if ev.Version > after && (len(actions) == 0 || slices.Contains(actions, ev.Action)) {
 			page = append(page, ev)
 		}
 	}

@@ -248,37 +248,64 @@ func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecyc
 		return nil, err
 	}
 	defer conn.Close()
-	stmt, err := conn.PrepareContext(ctx, `SELECT block, ids FROM overlap_postings
-		WHERE gram IN (`+inList(prefix, 3)+`) AND block BETWEEN $1 AND $2`)
-	if err != nil {
-		return nil, err
+	// The prefix is looked up rowsPerStatement bigrams at a time (a
+	// declaration may have tens of thousands); one statement per length.
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	stmtFor := func(n int) (*sql.Stmt, error) {
+		if st, ok := stmts[n]; ok {
+			return st, nil
+		}
+		st, err := conn.PrepareContext(ctx, `SELECT block, ids FROM overlap_postings
+			WHERE gram IN (`+inList(make([]struct{}, n), 3)+`) AND block BETWEEN $1 AND $2`)
+		if err == nil {
+			stmts[n] = st
+		}
+		return st, err
 	}
-	defer stmt.Close()
 	lo, hi := probe.SizeRange()
 	keep := func(size, matched int) bool {
+		if size == maxEntrySize {
+			// 65,535 bigrams or more: the size is not known, the project
+			// is scored.
+			return true
+		}
 		return size >= lo && size <= hi && probe.Admit(size, matched)
 	}
 	counts := newWindowCounts(bits, window)
-	args := append([]any{int64(0), int64(0)}, int64Args(prefix)...)
+	args := make([]any, 0, 2+min(len(prefix), rowsPerStatement))
 	var ids []int64
 	for first := int64(0); first <= lastBlock; first += int64(window) {
-		args[0], args[1] = first, first+int64(window)-1
-		rows, err := stmt.QueryContext(ctx, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var block int64
-			var raw sql.RawBytes
-			if err := rows.Scan(&block, &raw); err != nil {
-				rows.Close()
+		for chunk := range slices.Chunk(prefix, rowsPerStatement) {
+			stmt, err := stmtFor(len(chunk))
+			if err != nil {
 				return nil, err
 			}
-			counts.add(block-first, raw)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+			args = append(args[:0], first, first+int64(window)-1)
+			for _, g := range chunk {
+				args = append(args, int64(g))
+			}
+			rows, err := stmt.QueryContext(ctx, args...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var block int64
+				var raw sql.RawBytes
+				if err := rows.Scan(&block, &raw); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				counts.add(block-first, raw)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
 		}
 		ids = counts.flush(first, ids, keep)
 	}

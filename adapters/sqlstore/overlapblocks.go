@@ -30,10 +30,12 @@ import (
 const overlapBlockBits = 10
 
 // entrySize is the bytes of one entry of a postings row: the project's
-// offset in its block and its number of distinct bigrams (capped at
-// 65,535; a smaller size only lets more candidates through), both
-// big-endian uint16. Entries are in no particular order.
+// offset in its block and its number of distinct bigrams, both big-endian
+// uint16, the size capped at maxEntrySize (which then says only "that
+// many or more"). Entries are in no particular order.
 const entrySize = 4
+
+const maxEntrySize = math.MaxUint16
 
 // overlapWindowBits sets how many projects a check counts at once: the
 // blocks of 32,768 consecutive internal IDs, whose rows of one bigram are
@@ -62,7 +64,7 @@ func blockOf(id int64, bits uint) (block int64, off uint16) {
 
 func appendEntry(b []byte, off uint16, size int) []byte {
 	b = binary.BigEndian.AppendUint16(b, off)
-	return binary.BigEndian.AppendUint16(b, uint16(min(size, math.MaxUint16)))
+	return binary.BigEndian.AppendUint16(b, uint16(min(size, maxEntrySize)))
 }
 
 // withoutOffset returns the entries of b other than off's, in a new slice.

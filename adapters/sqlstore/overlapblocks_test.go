@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 	"regexp"
 	"slices"
 	"testing"
@@ -37,7 +38,7 @@ func postingsAgree(t *testing.T, s *Store) {
 		gs := blobGrams(blob)
 		require.Len(t, gs, int(size))
 		for _, g := range gs {
-			want[key{id, g}] = int(size)
+			want[key{id, g}] = min(int(size), maxEntrySize)
 			wantDF[g]++
 		}
 	}
@@ -297,6 +298,49 @@ func TestOverlapPostingsConcurrentDeclarations(t *testing.T) {
 				}
 			}
 			postingsAgree(t, st)
+		})
+	}
+}
+
+// TestOverlapIndexFindsHugeDeclarations declares a text of more bigrams
+// than a postings entry can count (65,535) and than one statement can
+// look up: 140,000 distinct bigrams, found by itself only if its size is
+// not taken for 65,535. The findings are the walk's.
+func TestOverlapIndexFindsHugeDeclarations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	text := func(n int) string {
+		rs := make([]rune, n)
+		for i := range rs {
+			rs[i] = rune(0x4E00 + rng.IntN(0x5200))
+		}
+		return string(rs)
+	}
+	huge := text(140_500)
+	decls := []review.Declaration{
+		engDeclaration("区教委", "超大项目", huge),
+		engDeclaration("区民政局", "普通项目", "建设养老服务信息平台，整合养老机构数据"),
+	}
+	seed := func(t *testing.T, s lifecycle.Store) *lifecycle.Engine {
+		e := engineOver(t, s, 0)
+		for _, d := range decls {
+			_, _, err := e.Declare(t.Context(), lifecycle.Actor{ID: "u", Unit: d.Unit, Roles: []lifecycle.Role{lifecycle.RoleUnit}}, d)
+			require.NoError(t, err)
+		}
+		return e
+	}
+	require.Greater(t, len(review.Bigrams("", huge)), 2*maxEntrySize)
+	walk := seed(t, lifecycle.NewMemoryStore())
+	for _, d := range dialects {
+		t.Run(string(d.name), func(t *testing.T) {
+			indexed := seed(t, open(t, d.dsn(t)))
+			for i, probe := range []review.Declaration{decls[0], engDeclaration("区教委", "超大项目二期", huge[:len(huge)*3/4])} {
+				want, err := walk.Overlaps(t.Context(), engBDB, probe)
+				require.NoError(t, err)
+				require.NotEmpty(t, want)
+				got, err := indexed.Overlaps(t.Context(), engBDB, probe)
+				require.NoError(t, err)
+				require.Equal(t, want, got, "probe %d", i)
+			}
 		})
 	}
 }

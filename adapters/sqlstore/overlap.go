@@ -267,15 +267,7 @@ func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecyc
 		}
 		return st, err
 	}
-	lo, hi := probe.SizeRange()
-	keep := func(size, matched int) bool {
-		if size == maxEntrySize {
-			// 65,535 bigrams or more: the size is not known, the project
-			// is scored.
-			return true
-		}
-		return size >= lo && size <= hi && probe.Admit(size, matched)
-	}
+	keep := candidateFilter(probe)
 	counts := newWindowCounts(bits, window)
 	args := make([]any, 0, 2+min(len(prefix), rowsPerStatement))
 	var ids []int64
@@ -310,4 +302,19 @@ func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecyc
 		ids = counts.flush(first, ids, keep)
 	}
 	return ids, nil
+}
+
+// candidateFilter decides from a project's size, as its postings entry
+// keeps it, and its count of prefix bigrams whether it may reach the
+// threshold.
+func candidateFilter(probe lifecycle.OverlapProbe) func(size, matched int) bool {
+	lo, hi := probe.SizeRange()
+	return func(size, matched int) bool {
+		if size == maxEntrySize {
+			// 65,535 bigrams or more: the size is not known, the project
+			// is scored.
+			return true
+		}
+		return size >= lo && size <= hi && probe.Admit(size, matched)
+	}
 }

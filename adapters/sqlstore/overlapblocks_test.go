@@ -302,11 +302,10 @@ func TestOverlapPostingsConcurrentDeclarations(t *testing.T) {
 	}
 }
 
-// TestOverlapIndexFindsHugeDeclarations declares a text of more bigrams
-// than a postings entry can count (65,535) and than one statement can
-// look up: 140,000 distinct bigrams, found by itself only if its size is
-// not taken for 65,535. The findings are the walk's.
-func TestOverlapIndexFindsHugeDeclarations(t *testing.T) {
+// TestOverlapIndexFindsLongDeclarations declares texts of about 1,500
+// distinct bigrams, whose prefixes are looked up in more than one
+// statement (rowsPerStatement bigrams each): the findings are the walk's.
+func TestOverlapIndexFindsLongDeclarations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	text := func(n int) string {
 		rs := make([]rune, n)
@@ -315,11 +314,13 @@ func TestOverlapIndexFindsHugeDeclarations(t *testing.T) {
 		}
 		return string(rs)
 	}
-	huge := text(140_500)
+	long := text(1_500)
 	decls := []review.Declaration{
-		engDeclaration("区教委", "超大项目", huge),
+		engDeclaration("区教委", "长项目", long),
+		engDeclaration("区卫健委", "长项目改", long[:len(long)*3/4]+text(300)),
 		engDeclaration("区民政局", "普通项目", "建设养老服务信息平台，整合养老机构数据"),
 	}
+	require.Greater(t, len(review.Bigrams("", long))/2, rowsPerStatement)
 	seed := func(t *testing.T, s lifecycle.Store) *lifecycle.Engine {
 		e := engineOver(t, s, 0)
 		for _, d := range decls {
@@ -328,12 +329,11 @@ func TestOverlapIndexFindsHugeDeclarations(t *testing.T) {
 		}
 		return e
 	}
-	require.Greater(t, len(review.Bigrams("", huge)), 2*maxEntrySize)
 	walk := seed(t, lifecycle.NewMemoryStore())
 	for _, d := range dialects {
 		t.Run(string(d.name), func(t *testing.T) {
 			indexed := seed(t, open(t, d.dsn(t)))
-			for i, probe := range []review.Declaration{decls[0], engDeclaration("区教委", "超大项目二期", huge[:len(huge)*3/4])} {
+			for i, probe := range []review.Declaration{decls[0], decls[1], engDeclaration("区教委", "长项目二期", long[:len(long)*2/3])} {
 				want, err := walk.Overlaps(t.Context(), engBDB, probe)
 				require.NoError(t, err)
 				require.NotEmpty(t, want)
@@ -343,4 +343,25 @@ func TestOverlapIndexFindsHugeDeclarations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCandidateFilterLetsCappedSizesThrough: a project of 140,000 bigrams,
+// all shared with a declaration of 140,000, is kept as 65,535 in its
+// postings entry; taken for its size, that would fail the rule's
+// arithmetic, so a capped size lets the project through.
+func TestCandidateFilterLetsCappedSizesThrough(t *testing.T) {
+	probe, prefix := lifecycle.NewOverlapProbe(140_000, 50)
+	require.False(t, probe.Admit(maxEntrySize, prefix), "a capped size read as the size")
+	require.True(t, probe.Admit(140_000, prefix))
+	keep := candidateFilter(probe)
+	require.True(t, keep(maxEntrySize, 1))
+	require.True(t, keep(140_000/2, prefix))
+	require.False(t, keep(140_000/2-1, prefix), "under the size range")
+
+	small, prefix := lifecycle.NewOverlapProbe(90, 50)
+	keep = candidateFilter(small)
+	require.True(t, keep(90, prefix))
+	require.False(t, keep(90, 1))
+	require.False(t, keep(181, prefix), "over the size range")
+	require.Equal(t, []byte{0, 1, 0xff, 0xff}, appendEntry(nil, 1, 140_000))
 }

@@ -38,67 +38,38 @@ func blobGrams(b []byte) []uint64 {
 	return gs
 }
 
-// putOverlap replaces the project's features, updating the index by the
-// bigrams removed and added.
-func (s *Store) putOverlap(ctx context.Context, tx *sql.Tx, projectID string, f *lifecycle.OverlapFeatures) error {
+// putOverlap replaces the project's features and marks the project
+// pending: its postings follow when the pending projects are folded in
+// (overlappending.go), not in the append's transaction.
+func (s *Store) putOverlap(ctx context.Context, tx Tx, projectID string, f *lifecycle.OverlapFeatures) error {
 	grams := slices.Clone(f.Grams)
 	slices.Sort(grams)
 	grams = slices.Compact(grams)
-	var (
-		id      int64
-		oldSize int
-		old     []byte
-	)
-	err := tx.QueryRowContext(ctx, `SELECT id, size, grams FROM overlap_features WHERE project_id = $1`, projectID).Scan(&id, &oldSize, &old)
-	fresh := errors.Is(err, sql.ErrNoRows)
+	var id int64
+	err := tx.QueryRowContext(ctx, sqlFeatureID, projectID).Scan(&id)
 	switch {
-	case fresh:
-		err = tx.QueryRowContext(ctx, `INSERT INTO overlap_features (project_id, unit, name, content, parent_id, size, grams)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+	case errors.Is(err, sql.ErrNoRows):
+		err = tx.QueryRowContext(ctx, sqlFeatureInsert,
 			projectID, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams)).Scan(&id)
-		if err != nil {
-			return err
-		}
-	case err != nil:
-		return err
-	default:
-		_, err = tx.ExecContext(ctx, `UPDATE overlap_features SET unit = $2, name = $3, content = $4, parent_id = $5, size = $6, grams = $7
-			WHERE id = $1`, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
-		if err != nil {
-			return err
-		}
-	}
-	oldGrams := blobGrams(old)
-	removed, added := diffSorted(oldGrams, grams)
-	switch {
-	case fresh:
-		err = s.appendPostings(ctx, tx, id, len(grams), grams)
-	case len(removed) > 0 || len(added) > 0 || oldSize != len(grams):
-		err = s.replacePostings(ctx, tx, id, len(grams), oldGrams, grams)
+	case err == nil:
+		_, err = tx.ExecContext(ctx, sqlFeatureUpdate, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
 	}
 	if err != nil {
 		return err
 	}
-	for chunk := range slices.Chunk(removed, rowsPerStatement) {
-		if _, err := tx.ExecContext(ctx, `UPDATE overlap_df SET n = n - 1 WHERE gram IN (`+inList(chunk, 1)+`)`, int64Args(chunk)...); err != nil {
-			return err
-		}
-	}
-	for chunk := range slices.Chunk(added, rowsPerStatement) {
-		var dv strings.Builder
-		for i := range chunk {
-			if i > 0 {
-				dv.WriteString(", ")
-			}
-			dv.WriteString("($" + strconv.Itoa(i+1) + ", 1)")
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_df (gram, n) VALUES `+dv.String()+`
-			ON CONFLICT (gram) DO UPDATE SET n = overlap_df.n + 1`, int64Args(chunk)...); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = tx.ExecContext(ctx, sqlPendingMark, id)
+	return err
 }
+
+const (
+	sqlFeatureID     = `SELECT id FROM overlap_features WHERE project_id = $1`
+	sqlFeatureInsert = `INSERT INTO overlap_features (project_id, unit, name, content, parent_id, size, grams)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`
+	sqlFeatureUpdate = `UPDATE overlap_features SET unit = $2, name = $3, content = $4, parent_id = $5, size = $6, grams = $7
+			WHERE id = $1`
+	sqlPendingMark = `INSERT INTO overlap_pending (id, ver) VALUES ($1, 1)
+			ON CONFLICT (id) DO UPDATE SET ver = overlap_pending.ver + 1`
+)
 
 // diffSorted returns what of the sorted distinct a is not in b, and what
 // of b is not in a.
@@ -147,10 +118,21 @@ func int64Args[T ~uint64 | ~int64](vs []T) []any {
 // the projects whose size and count may reach the threshold, and reads
 // their texts. What it reads grows with the lists of the prefix bigrams;
 // what it holds, with one window and the candidates.
+//
+// It first folds the pending projects in (FoldOverlap), so that every
+// declaration committed before the check is among the candidates.
 func (s *Store) OverlapCandidates(ctx context.Context, q lifecycle.OverlapQuery) ([]lifecycle.OverlapCandidate, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.FoldOverlap(ctx); err != nil {
+		return nil, s.fail(ctx, "overlap", err)
+	}
+	return s.overlapCandidates(ctx, q)
+}
+
+// overlapCandidates is OverlapCandidates over the postings as they are.
+func (s *Store) overlapCandidates(ctx context.Context, q lifecycle.OverlapQuery) ([]lifecycle.OverlapCandidate, error) {
 	if len(q.Grams) == 0 || !storable(q.Unit) {
 		return nil, nil
 	}

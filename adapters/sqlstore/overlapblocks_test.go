@@ -21,6 +21,14 @@ import (
 // the entries of each bigram.
 func postingsAgree(t *testing.T, s *Store) {
 	t.Helper()
+	require.NoError(t, s.FoldOverlap(t.Context()))
+	postingsHold(t, s)
+}
+
+// postingsHold is postingsAgree without folding the pending projects in
+// first, for a schema before the pending list.
+func postingsHold(t *testing.T, s *Store) {
+	t.Helper()
 	ctx := t.Context()
 	bits := s.blockBits()
 	type key struct {
@@ -200,13 +208,15 @@ func TestOverlapPostingsFilledByMigration(t *testing.T) {
 			candidates := func(s *Store) [][]lifecycle.OverlapCandidate {
 				var out [][]lifecycle.OverlapCandidate
 				for _, p := range ps {
-					c, err := s.OverlapCandidates(ctx, lifecycle.OverlapQuery{Grams: review.Bigrams(p.Name, p.Content), MinPercent: 50})
+					// Without folding: at 00013 there is no pending list.
+					c, err := s.overlapCandidates(ctx, lifecycle.OverlapQuery{Grams: review.Bigrams(p.Name, p.Content), MinPercent: 50})
 					require.NoError(t, err)
 					require.NotEmpty(t, c, "a declared text finds itself")
 					out = append(out, c)
 				}
 				return out
 			}
+			require.NoError(t, st.FoldOverlap(ctx))
 			before := candidates(st)
 
 			prov, err := migrations(ctx, st.dialect, st.db)
@@ -228,7 +238,7 @@ func TestOverlapPostingsFilledByMigration(t *testing.T) {
 			_, err = prov.DownTo(ctx, 13)
 			require.NoError(t, err)
 			st.overlapBits = 12
-			postingsAgree(t, st)
+			postingsHold(t, st)
 			require.Equal(t, before, candidates(st))
 			st.overlapBits = 0
 			_, err = prov.Up(ctx)

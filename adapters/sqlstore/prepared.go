@@ -17,6 +17,7 @@ var appendStatements = []string{
 	sqlBumpState, sqlBumpDuty, sqlDropDuty, sqlBumpApproval,
 	sqlFeedHead, sqlFeedInsert, sqlDeliveries,
 	sqlCommitKey,
+	sqlFeatureID, sqlFeatureInsert, sqlFeatureUpdate, sqlPendingMark,
 	sqlSavepoint, sqlRelease, sqlRollbackTo,
 }
 

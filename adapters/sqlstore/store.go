@@ -56,6 +56,10 @@ type Store struct {
 	// (tests only, on a new database) and overlapWindowBlocks.
 	overlapBits   uint
 	overlapWindow int
+	// The 第四条 folder (overlappending.go): foldWake wakes it after a
+	// declaration, folderQuit stops it, folderDone is closed when it has.
+	foldWake               chan struct{}
+	folderQuit, folderDone chan struct{}
 }
 
 var _ lifecycle.Store = (*Store)(nil)
@@ -165,6 +169,9 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlstore: prepare: %w", err)
 	}
+	s.foldWake = make(chan struct{}, 1)
+	s.folderQuit, s.folderDone = make(chan struct{}), make(chan struct{})
+	go s.folder()
 	if d == SQLite {
 		s.queue = make(chan *appendOp)
 		s.quit = make(chan struct{})
@@ -178,6 +185,14 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 // for the writer fail; appends it has taken are committed or rolled back
 // first.
 func (s *Store) Close() error {
+	if s.folderQuit != nil {
+		select {
+		case <-s.folderQuit:
+		default:
+			close(s.folderQuit)
+			<-s.folderDone
+		}
+	}
 	if s.quit != nil {
 		select {
 		case <-s.quit:

@@ -169,7 +169,13 @@ func (s *Store) single(ctx context.Context, op *appendOp) error {
 	if err := s.appendOne(ctx, s.stmtTx(tx), op); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if op.req.Overlap != nil {
+		s.wakeFolder()
+	}
+	return nil
 }
 
 // writer is the one goroutine that writes a SQLite store's appends. It
@@ -267,6 +273,12 @@ func (s *Store) commitBatch(batch []*appendOp) {
 	if err == nil {
 		s.commits.Add(1)
 		s.committed.Add(int64(written))
+		for i, op := range batch {
+			if errs[i] == nil && op.req.Overlap != nil {
+				s.wakeFolder()
+				break
+			}
+		}
 	}
 	finish(err)
 }
@@ -336,7 +348,7 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 		}
 	}
 	if req.Overlap != nil {
-		if err := s.putOverlap(ctx, tx.Tx, id, req.Overlap); err != nil {
+		if err := s.putOverlap(ctx, tx, id, req.Overlap); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,261 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The 第四条 postings follow the declarations apart from the appends. An
+// append that files a declaration writes the project's features
+// (overlap_features: texts and bigrams) and marks the project pending
+// (overlap_pending, with a version each change moves); the postings
+// (overlap_postings) and the document frequencies (overlap_df) follow
+// when the pending projects are folded in — by the store's folder
+// goroutine shortly after such appends, and by every check before it
+// reads the postings, so that a check sees every declaration committed
+// before it began. overlap_features.indexed_grams and indexed_size are
+// what the postings hold of each project; folding moves a project from
+// those to its features as they are.
+//
+// Why: the rows of a common bigram in the newest block are the same for
+// every declaration. Updated in each append's transaction they made, on
+// PostgreSQL, every concurrent declaration wait for the one before it to
+// commit (seen in pg_stat_activity as Lock:transactionid waits on
+// overlap_postings and overlap_df, with the server at 0.03 of the raw
+// insert rate); on SQLite they were two fifths of the single writer's
+// time per append. A fold writes each such row once for all the
+// declarations it takes.
+
+// foldBatch caps the pending projects one fold transaction takes.
+const foldBatch = 1000
+
+// overlapLockKey is the PostgreSQL advisory lock that makes folds of
+// several processes take turns.
+const overlapLockKey = 0x676f7669745f34 // "govit_4"
+
+// foldDelay is how long the folder waits after a declaration before it
+// folds, gathering those that follow.
+const foldDelay = 20 * time.Millisecond
+
+// FoldOverlap folds the pending projects into the 第四条 postings and
+// returns when none is left. Checks call it first; the store's folder
+// calls it after declarations. An embedder has no need to call it, except
+// before migrating the schema down past the pending list.
+func (s *Store) FoldOverlap(ctx context.Context) error {
+	var pending bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM overlap_pending)`).Scan(&pending); err != nil || !pending {
+		return err
+	}
+	if s.writes != nil {
+		select {
+		case s.writes <- struct{}{}:
+			defer func() { <-s.writes }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	for {
+		n, err := s.foldOnce(ctx)
+		if err != nil || n < foldBatch {
+			return err
+		}
+	}
+}
+
+// foldOnce folds up to foldBatch pending projects in one transaction.
+func (s *Store) foldOnce(ctx context.Context) (int, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	if s.dialect == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(overlapLockKey)); err != nil {
+			return 0, err
+		}
+	}
+	n, err := s.foldPending(ctx, tx)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	return n, tx.Commit()
+}
+
+type pendingProject struct {
+	id, ver           int64
+	size, indexedSize int
+	grams, indexed    []uint64
+}
+
+// foldPending moves up to foldBatch pending projects' postings from what
+// they hold to the projects' features, in tx.
+func (s *Store) foldPending(ctx context.Context, tx *sql.Tx) (int, error) {
+	ps, err := readPending(ctx, tx)
+	if err != nil || len(ps) == 0 {
+		return 0, err
+	}
+	bits := s.blockBits()
+	type rowKey struct {
+		gram  uint64
+		block int64
+	}
+	added := map[rowKey][]byte{}
+	df := map[uint64]int64{}
+	for _, p := range ps {
+		removed, gained := diffSorted(p.indexed, p.grams)
+		for _, g := range removed {
+			df[g]--
+		}
+		for _, g := range gained {
+			df[g]++
+		}
+		switch {
+		case len(p.indexed) == 0 && p.indexedSize == 0:
+			// Never indexed: its entry goes at the end of its rows.
+			block, off := blockOf(p.id, bits)
+			for _, g := range p.grams {
+				k := rowKey{g, block}
+				added[k] = appendEntry(added[k], off, p.size)
+			}
+		case len(removed) > 0 || len(gained) > 0 || p.size != p.indexedSize:
+			if err := s.replacePostings(ctx, tx, p.id, p.size, p.indexed, p.grams); err != nil {
+				return 0, err
+			}
+		}
+	}
+	keys := make([]rowKey, 0, len(added))
+	for k := range added {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b rowKey) int { return cmp.Or(cmp.Compare(a.gram, b.gram), cmp.Compare(a.block, b.block)) })
+	concat := `overlap_postings.ids || excluded.ids`
+	if s.dialect == SQLite {
+		// || makes text of two blobs, byte for byte; back to a blob.
+		concat = `CAST(` + concat + ` AS BLOB)`
+	}
+	for chunk := range slices.Chunk(keys, rowsPerStatement/3) {
+		var vs strings.Builder
+		args := make([]any, 0, 3*len(chunk))
+		for i, k := range chunk {
+			if i > 0 {
+				vs.WriteString(", ")
+			}
+			vs.WriteString("($" + strconv.Itoa(3*i+1) + ", $" + strconv.Itoa(3*i+2) + ", $" + strconv.Itoa(3*i+3) + ")")
+			args = append(args, k.block, int64(k.gram), added[k])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+`
+			ON CONFLICT (gram, block) DO UPDATE SET ids = `+concat, args...); err != nil {
+			return 0, err
+		}
+	}
+	if err := writeDF(ctx, tx, df); err != nil {
+		return 0, err
+	}
+	for _, p := range ps {
+		// What the postings now hold is what this fold read, whatever a
+		// concurrent append wrote since (it left the project pending).
+		if _, err := tx.ExecContext(ctx, `UPDATE overlap_features SET indexed_grams = $2, indexed_size = $3 WHERE id = $1`,
+			p.id, gramsBlob(p.grams), p.size); err != nil {
+			return 0, err
+		}
+		// A change made since this fold read the project moved its
+		// version: it stays pending for the next fold.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM overlap_pending WHERE id = $1 AND ver = $2`, p.id, p.ver); err != nil {
+			return 0, err
+		}
+	}
+	return len(ps), nil
+}
+
+// readPending reads up to foldBatch pending projects with their
+// features and what their postings hold.
+func readPending(ctx context.Context, tx *sql.Tx) ([]pendingProject, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.ver, f.size, f.grams, f.indexed_size, f.indexed_grams
+		FROM overlap_pending p JOIN overlap_features f ON f.id = p.id ORDER BY p.id LIMIT $1`, foldBatch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []pendingProject
+	for rows.Next() {
+		var p pendingProject
+		var g, ig []byte
+		if err := rows.Scan(&p.id, &p.ver, &p.size, &g, &p.indexedSize, &ig); err != nil {
+			return nil, err
+		}
+		p.grams, p.indexed = blobGrams(g), blobGrams(ig)
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+// writeDF adds the changes of the document frequencies, in bigram order.
+func writeDF(ctx context.Context, tx *sql.Tx, df map[uint64]int64) error {
+	grams := make([]uint64, 0, len(df))
+	for g, n := range df {
+		if n != 0 {
+			grams = append(grams, g)
+		}
+	}
+	slices.Sort(grams)
+	for chunk := range slices.Chunk(grams, rowsPerStatement/2) {
+		var vs strings.Builder
+		args := make([]any, 0, 2*len(chunk))
+		for i, g := range chunk {
+			if i > 0 {
+				vs.WriteString(", ")
+			}
+			vs.WriteString("($" + strconv.Itoa(2*i+1) + ", $" + strconv.Itoa(2*i+2) + ")")
+			args = append(args, int64(g), df[g])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_df (gram, n) VALUES `+vs.String()+`
+			ON CONFLICT (gram) DO UPDATE SET n = overlap_df.n + excluded.n`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// folder folds the pending projects shortly after declarations of this
+// process (wake) and every second for those of other processes, until
+// Close.
+func (s *Store) folder() {
+	defer close(s.folderDone)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-s.folderQuit
+		cancel()
+	}()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.folderQuit:
+			return
+		case <-s.foldWake:
+			select {
+			case <-time.After(foldDelay):
+			case <-s.folderQuit:
+				return
+			}
+		case <-tick.C:
+		}
+		if err := s.FoldOverlap(ctx); err != nil && ctx.Err() == nil {
+			s.logger.WarnContext(ctx, "sqlstore: folding the 第四条 postings", "err", err)
+		}
+	}
+}
+
+// wakeFolder tells the folder a declaration was appended.
+func (s *Store) wakeFolder() {
+	select {
+	case s.foldWake <- struct{}{}:
+	default:
+	}
+}

@@ -117,15 +117,21 @@
 //     (lifecycle.EncodeSnapshot), replaced in each append's transaction;
 //     LoadSnapshot returns it with the projection's version in one row,
 //     and nothing when it is older (an append without a fold).
-//   - overlap_features, overlap_postings, overlap_df: the 第四条 index.
+//   - overlap_features, overlap_postings, overlap_df, overlap_pending:
+//     the 第四条 index.
 //     The declaration in force of each project (unit, name, content,
 //     parent) with its distinct character bigrams and their number; an
 //     inverted index from bigram to project, in blocks of 1,024 internal
 //     IDs, one row per (bigram, block) holding each project's offset and
 //     size (migrations 00012, 00013 and 00017, which replaced the one row
 //     per posting of overlap_grams and overlap_sizes); the number of
-//     projects holding each bigram. Written when the declaration in force changes.
-//     OverlapCandidates looks up the rarest part of a declaration's
+//     projects holding each bigram. The append that changes the
+//     declaration in force writes its features and marks the project
+//     pending (migration 00019); the postings and counts follow when the
+//     pending projects are folded in (FoldOverlap), by the store's folder
+//     goroutine after declarations and by every check before it reads, so
+//     that the rows every declaration shares are not written in each
+//     append. OverlapCandidates looks up the rarest part of a declaration's
 //     bigrams that any project reaching the threshold must share
 //     (lifecycle.OverlapProbe), counts them a window of 32 blocks at a
 //     time, and returns the texts of the projects that may reach it, for

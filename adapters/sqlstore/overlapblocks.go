@@ -121,6 +121,36 @@ func (c *windowCounts) flush(first int64, out []int64, keep func(size, matched i
 	return out
 }
 
+// appendPostings adds the entry of the project at id, of size bigrams, to
+// the rows of grams in its block, creating the missing rows. The append
+// is one statement per row, so concurrent declarations of one block (on
+// PostgreSQL) each add theirs.
+func (s *Store) appendPostings(ctx context.Context, tx *sql.Tx, id int64, size int, grams []uint64) error {
+	block, off := blockOf(id, s.blockBits())
+	entry := appendEntry(nil, off, size)
+	concat := `overlap_postings.ids || excluded.ids`
+	if s.dialect == SQLite {
+		// || makes text of two blobs, byte for byte; back to a blob.
+		concat = `CAST(` + concat + ` AS BLOB)`
+	}
+	for chunk := range slices.Chunk(grams, rowsPerStatement) {
+		var vs strings.Builder
+		args := []any{block, entry}
+		for i, g := range chunk {
+			if i > 0 {
+				vs.WriteString(", ")
+			}
+			vs.WriteString("($1, $" + strconv.Itoa(i+3) + ", $2)")
+			args = append(args, int64(g))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+`
+			ON CONFLICT (gram, block) DO UPDATE SET ids = `+concat, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // replacePostings moves the project at id from the rows of the bigrams
 // old to those of grams, with its new size: the existing rows of either
 // are read (locked on PostgreSQL), rewritten without the project's entry

@@ -75,22 +75,24 @@ type Project struct {
 	// priorFrom is the index in Changes of the first change requested
 	// since the latest approval.
 	priorFrom int
-	// Supervision holds the latest ListWindow of the issues reported and
-	// the bureau's rectification orders, suspensions and resumptions
-	// (第十三条), oldest first; SupervisionTotal counts them all. The
-	// earlier ones are in the events (report_issue, order_rectification,
-	// suspend, resume).
-	Supervision      []SupervisionRecord `json:"supervision,omitempty"`
-	SupervisionTotal int                 `json:"supervision_total,omitempty"`
-	// Acceptances holds the latest ListWindow of the applications for
-	// acceptance and their results (第十四条), oldest first;
-	// AcceptancesTotal counts them all (the earlier ones are in the events
-	// apply_acceptance and accept). AcceptedAt is when the first passed
-	// acceptance was decided, from which the archive of 第十五条 is due;
-	// zero before.
-	Acceptances      []Acceptance `json:"acceptances,omitempty"`
-	AcceptancesTotal int          `json:"acceptances_total,omitempty"`
-	AcceptedAt       time.Time    `json:"accepted_at,omitzero"`
+	// Supervision holds the latest ListWindow (20) of the issues reported
+	// and the bureau's rectification orders, suspensions and resumptions
+	// (第十三条), oldest first. The earlier ones are in the events
+	// (report_issue, order_rectification, suspend, resume).
+	Supervision []SupervisionRecord `json:"supervision,omitempty"`
+	// SupervisionTotal counts every issue reported and measure taken
+	// (第十三条): more than Supervision holds once the earlier ones are
+	// read from the events.
+	SupervisionTotal int `json:"supervision_total,omitempty"`
+	// Acceptances holds the latest ListWindow (20) of the applications for
+	// acceptance and their results (第十四条), oldest first. The earlier
+	// ones are in the events (apply_acceptance, accept).
+	Acceptances []Acceptance `json:"acceptances,omitempty"`
+	// AcceptancesTotal counts every application for acceptance (第十四条).
+	AcceptancesTotal int `json:"acceptances_total,omitempty"`
+	// AcceptedAt is when the first passed acceptance was decided
+	// (第十四条), from which the archive of 第十五条 is due; zero before.
+	AcceptedAt time.Time `json:"accepted_at,omitzero"`
 	// Archive is the filing of the documents of 第十五条, and ArchivedAt
 	// when it was made.
 	Archive    *ArchivePayload `json:"archive,omitempty"`
@@ -103,17 +105,18 @@ type Project struct {
 	// Findings are the findings of the latest review that returned the
 	// project to its unit, or of the latest failed acceptance.
 	Findings []review.Finding `json:"findings,omitempty"`
-	// Audits holds the latest ListWindow of the audit inspections
-	// recorded (第十六条), oldest first; AuditsTotal counts them all (the
-	// earlier ones are in the events, action audit).
-	Audits      []Audit `json:"audits,omitempty"`
-	AuditsTotal int     `json:"audits_total,omitempty"`
-	// SecurityOpinions holds the latest ListWindow of the cyberspace
-	// office's guidance and supervision opinions (第三条), oldest first;
-	// SecurityOpinionsTotal counts them all (the earlier ones are in the
-	// events, action security_opinion).
-	SecurityOpinions      []SecurityOpinion `json:"security_opinions,omitempty"`
-	SecurityOpinionsTotal int               `json:"security_opinions_total,omitempty"`
+	// Audits holds the latest ListWindow (20) of the audit inspections
+	// recorded (第十六条), oldest first. The earlier ones are in the
+	// events (action audit).
+	Audits []Audit `json:"audits,omitempty"`
+	// AuditsTotal counts every audit inspection recorded (第十六条).
+	AuditsTotal int `json:"audits_total,omitempty"`
+	// SecurityOpinions holds the latest ListWindow (20) of the cyberspace
+	// office's guidance and supervision opinions (第三条), oldest first.
+	// The earlier ones are in the events (action security_opinion).
+	SecurityOpinions []SecurityOpinion `json:"security_opinions,omitempty"`
+	// SecurityOpinionsTotal counts every security opinion given (第三条).
+	SecurityOpinionsTotal int `json:"security_opinions_total,omitempty"`
 
 	// DeclaredAt is the time of the first declaration; the rulebook in
 	// force on that date governs the project, unless the first

@@ -101,11 +101,15 @@ func Generate(base []byte, root string) ([]byte, error) {
 		if s := mapResponseType(t); s != nil {
 			return s
 		}
-		if t.Kind() != reflect.Struct || names[t] != "" {
+		if t.Kind() != reflect.Struct {
 			return nil
 		}
-		if _, ok := defs[t.Name()]; ok && requests[t.Name()] == t {
-			return &jsonschema.Schema{Ref: schemaRef + t.Name()}
+		name := t.Name()
+		if n := names[t]; n != "" {
+			name = n
+		}
+		if _, ok := defs[name]; ok && requests[name] == t {
+			return &jsonschema.Schema{Ref: schemaRef + name}
 		}
 		if _, ok := schemas[t.Name()]; ok {
 			return &jsonschema.Schema{Ref: schemaRef + t.Name()}
@@ -176,6 +180,10 @@ var otherTypes = []reflect.Type{reflect.TypeFor[change.Request]()}
 // reflected: the project and the portfolio's answers.
 var responseTypes = []reflect.Type{
 	reflect.TypeFor[lifecycle.Project](),
+	reflect.TypeFor[lifecycle.Summary](),
+	reflect.TypeFor[lifecycle.Obligation](),
+	reflect.TypeFor[lifecycle.Rulebook](),
+	reflect.TypeFor[change.Decision](),
 	reflect.TypeFor[lifecycle.Stats](),
 	reflect.TypeFor[lifecycle.AuditRecord](),
 	reflect.TypeFor[lifecycle.FeedPage](),

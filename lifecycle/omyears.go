@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/govit-cn/govit/calendar"
@@ -422,9 +421,6 @@ func declarationFindings(payload json.RawMessage) []review.Finding {
 }
 
 // applyYear folds an event of an O&M project into the year it concerns.
-// viewPool keeps the year views of applyYear.
-var viewPool = sync.Pool{New: func() any { return new(Project) }}
-
 func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *Error {
 	var decl *review.Declaration
 	if d, ok := rec.(*review.Declaration); ok {
@@ -435,13 +431,13 @@ func (p *Project) applyYear(e Event, s spec, rec any, m *machine, owned bool) *E
 	if p.State != StateNone {
 		i = p.yearOf(e.Action, r, decl)
 	}
-	// The view escapes (the spec's methods take it), so it comes from a
-	// pool: a project is over a kilobyte, and an O&M replay takes one view
-	// per event. Nothing keeps it: keepYear and mirror copy what it holds.
-	v := viewPool.Get().(*Project)
+	// The view escapes (the spec's methods take it), so it comes from the
+	// machine's pool. Nothing keeps it: keepYear and mirror copy what it
+	// holds.
+	v := m.views.Get().(*Project)
 	defer func() {
 		*v = Project{}
-		viewPool.Put(v)
+		m.views.Put(v)
 	}()
 	p.viewInto(v, i)
 	row, ok := m.row(e.Action, s.outcome(v, rec), v.State)

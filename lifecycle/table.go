@@ -286,6 +286,10 @@ type machine struct {
 	byAction map[Action][]int
 	// run moves states with looplab/fsm.
 	run *runner
+	// views keeps the year views an O&M replay folds each event into
+	// (applyYear): a project is over a kilobyte, and a replay takes one
+	// view per event.
+	views sync.Pool
 }
 
 // machines compiles both tables once; the result is never modified.
@@ -300,6 +304,7 @@ func machineFor(kind review.Kind) *machine { return machines()[kind] }
 
 func compile(kind review.Kind) *machine {
 	m := &machine{kind: kind, rows: rows(kind), byAction: map[Action][]int{}}
+	m.views.New = func() any { return new(Project) }
 	switch kind {
 	case review.Construction:
 		m.states = constructionStates()

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -9,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/govit-cn/govit/change"
 	"github.com/govit-cn/govit/lifecycle"
@@ -201,7 +198,7 @@ func (c *Console) projectView(w http.ResponseWriter, r *http.Request, s *session
 	}
 
 	switch {
-	case c.verify == nil:
+	case c.verify == nil && c.after == nil:
 		v.ChainClass, v.ChainText = "chain-none", pg.T("chain_none")
 	default:
 		ok, detail, err := c.verifyChain(ctx, id, proj.Version)
@@ -499,47 +496,4 @@ func declarationFacts(p *page, proj *lifecycle.Project) []fact {
 		facts = append(facts, fact{Label: label(p.Lang, "items"), Value: strings.Join(names, "；"), Long: true})
 	}
 	return facts
-}
-
-// verifyResult is a verification of a project's chain at a version.
-type verifyResult struct {
-	version int64
-	ok      bool
-	detail  string
-	at      time.Time
-}
-
-// verifyCache keeps the latest verification of each project, trusted for
-// a while at the same version. It is bounded: when full it starts over.
-type verifyCache struct {
-	mu    sync.Mutex
-	every time.Duration
-	byID  map[string]verifyResult
-}
-
-// maxVerified bounds the projects whose verification is kept.
-const maxVerified = 4096
-
-// verifyChain verifies a project's chain, or takes a verification of the
-// same version made within the cache's period.
-func (c *Console) verifyChain(ctx context.Context, id string, version int64) (bool, string, error) {
-	now := c.clock()
-	vc := c.verified
-	vc.mu.Lock()
-	r, ok := vc.byID[id]
-	vc.mu.Unlock()
-	if ok && vc.every > 0 && r.version == version && now.Sub(r.at) < vc.every && now.Sub(r.at) >= 0 {
-		return r.ok, r.detail, nil
-	}
-	good, detail, err := c.verify(ctx, id)
-	if err != nil {
-		return false, "", err
-	}
-	vc.mu.Lock()
-	defer vc.mu.Unlock()
-	if len(vc.byID) >= maxVerified {
-		clear(vc.byID)
-	}
-	vc.byID[id] = verifyResult{version: version, ok: good, detail: detail, at: now}
-	return good, detail, nil
 }

@@ -51,10 +51,23 @@ type Config struct {
 	// one-line detail when it breaks. Nil shows that the store offers no
 	// verification.
 	Verify func(ctx context.Context, projectID string) (ok bool, detail string, err error)
+	// VerifyAfter, when set, is used in place of Verify: it checks a
+	// project's chain from a point an earlier check found good (from the
+	// zero ChainPoint: the whole chain) and returns the point it reached.
+	// The page checks the whole chain on a project's first view and again
+	// once VerifyEvery has passed since the last whole check; a newer
+	// version in between is checked from the last point reached, reading
+	// only the events after it (a clerk reloading after an action does not
+	// pay for the whole history again). An edit to an event before that
+	// point that leaves its stored hash alone is therefore shown at the
+	// next whole check, within VerifyEvery, not at once.
+	VerifyAfter func(ctx context.Context, projectID string, from ChainPoint) (ok bool, detail string, to ChainPoint, err error)
 	// VerifyEvery is how long the verification of a project's chain at a
-	// version is trusted before the page verifies it again; one minute when
-	// zero, every view when negative. Verifying reads the whole history, so
-	// a project with a long one would otherwise cost that on every view.
+	// version is trusted before the page verifies it again, and how long a
+	// whole check of the chain stands for VerifyAfter's checks from a
+	// point; one minute when zero, a whole check on every view when
+	// negative. Verifying reads the whole history, so a project with a long
+	// one would otherwise cost that on every view.
 	VerifyEvery time.Duration
 	// SecureCookies marks the session cookie Secure even on a plain HTTP
 	// request (behind a TLS-terminating proxy). A request over TLS always
@@ -74,6 +87,7 @@ type Console struct {
 	clock    func() time.Time
 	log      *slog.Logger
 	verify   func(ctx context.Context, projectID string) (bool, string, error)
+	after    func(ctx context.Context, projectID string, from ChainPoint) (bool, string, ChainPoint, error)
 	verified *verifyCache
 	work     *workCache
 	secure   bool
@@ -99,6 +113,7 @@ func New(cfg Config) (*Console, error) {
 		clock:  cfg.Clock,
 		log:    cfg.Logger,
 		verify: cfg.Verify,
+		after:  cfg.VerifyAfter,
 		secure: cfg.SecureCookies,
 	}
 	if c.cal == nil {
@@ -122,7 +137,7 @@ func New(cfg Config) (*Console, error) {
 	if every == 0 {
 		every = time.Minute
 	}
-	c.verified = &verifyCache{every: every, byID: map[string]verifyResult{}}
+	c.verified = newVerifyCache(every)
 	c.work = newWorkCache()
 	tmpl, err := parseTemplates()
 	if err != nil {

@@ -255,6 +255,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			}
 			return false, rep.Break.String(), nil
 		},
+		VerifyAfter: func(ctx context.Context, projectID string, from web.ChainPoint) (bool, string, web.ChainPoint, error) {
+			rep, to, err := store.VerifyAfter(ctx, projectID, sqlstore.ChainPoint{Version: from.Version, Hash: from.Hash})
+			if err != nil || rep.OK() {
+				return err == nil, "", web.ChainPoint{Version: to.Version, Hash: to.Hash}, err
+			}
+			return false, rep.Break.String(), web.ChainPoint{}, nil
+		},
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
+)
+
+// ChainPoint is a place in a project's hash chain that a check found
+// good: a version and the hash stored for it. The zero ChainPoint is the
+// start of the chain.
+type ChainPoint struct {
+	Version int64
+	Hash    []byte
+}
+
+// verifyResult is a verification of a project's chain at a version.
+type verifyResult struct {
+	version int64
+	ok      bool
+	detail  string
+	at      time.Time // when this result was made
+	// whole is when the chain was last checked from its start, and point
+	// the place reached since (VerifyAfter only).
+	whole time.Time
+	point ChainPoint
+}
+
+// verifyCache keeps the latest verification of each project, trusted for
+// a while at the same version, and the point a newer version is checked
+// from. It keeps the projects viewed last (github.com/hashicorp/golang-lru/v2,
+// already the engine's fold cache, safe for concurrent use).
+type verifyCache struct {
+	every time.Duration
+	byID  *lru.Cache[string, verifyResult]
+}
+
+// maxVerified bounds the projects whose verification is kept.
+const maxVerified = 4096
+
+func newVerifyCache(every time.Duration) *verifyCache {
+	c, err := lru.New[string, verifyResult](maxVerified)
+	if err != nil {
+		panic(err) // only for a size below 1
+	}
+	return &verifyCache{every: every, byID: c}
+}
+
+// within reports whether t, a time the cache noted, is less than the
+// cache's period before now.
+func (vc *verifyCache) within(now, t time.Time) bool {
+	return vc.every > 0 && now.Sub(t) < vc.every && now.Sub(t) >= 0
+}
+
+// verifyChain verifies a project's chain at version, or takes a
+// verification of the same version made within the cache's period. With
+// VerifyAfter, a newer version whose chain was checked whole within the
+// period is checked from the point reached then; anything else, from the
+// start.
+func (c *Console) verifyChain(ctx context.Context, id string, version int64) (bool, string, error) {
+	now := c.clock()
+	vc := c.verified
+	r, cached := vc.byID.Get(id)
+	if cached && r.version == version && vc.within(now, r.at) {
+		return r.ok, r.detail, nil
+	}
+	if c.after == nil {
+		good, detail, err := c.verify(ctx, id)
+		if err != nil {
+			return false, "", err
+		}
+		vc.byID.Add(id, verifyResult{version: version, ok: good, detail: detail, at: now, whole: now})
+		return good, detail, nil
+	}
+	from, whole := ChainPoint{}, now
+	if cached && r.ok && r.point.Version > 0 && r.point.Version <= version && vc.within(now, r.whole) {
+		from, whole = r.point, r.whole
+	}
+	good, detail, to, err := c.after(ctx, id, from)
+	if err != nil {
+		return false, "", err
+	}
+	if !good {
+		to = from
+	}
+	vc.byID.Add(id, verifyResult{version: version, ok: good, detail: detail, at: now, whole: whole,
+		point: ChainPoint{Version: to.Version, Hash: bytes.Clone(to.Hash)}})
+	return good, detail, nil
+}

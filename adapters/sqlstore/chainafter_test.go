@@ -181,3 +181,24 @@ func TestVerifyAfterKeyed(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyAfterReadsTimesAsVerify: a stored time in another text of the
+// same instant (a one-digit hour, a decimal comma) is read as Verify reads
+// it: parsed, then encoded in the canonical layout.
+func TestVerifyAfterReadsTimesAsVerify(t *testing.T) {
+	for _, text := range []string{"2024-01-02T7:04:05.000006Z", "2024-01-02T07:04:05,000006Z", "2024-01-02T07:04:05.000006Z", "2024-01-02T08:04:05.000006Z"} {
+		t.Run(text, func(t *testing.T) {
+			s := open(t, sqltest.SQLitePath(t))
+			ctx := t.Context()
+			_, err := s.Append(ctx, 0, testEvents("p", 1, 4), lifecycle.Summary{})
+			require.NoError(t, err)
+			_, err = s.DB().ExecContext(ctx, `UPDATE events SET at = $1 WHERE project_id = 'p' AND version = 4`, text)
+			require.NoError(t, err)
+			want, err := s.Verify(ctx, "p")
+			require.NoError(t, err)
+			got, _, err := s.VerifyAfter(ctx, "p", ChainPoint{})
+			require.NoError(t, err)
+			assert.Equal(t, want.OK(), got.OK(), "Verify %v, VerifyAfter %v", want.Break, got.Break)
+		})
+	}
+}

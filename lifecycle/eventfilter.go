@@ -61,22 +61,7 @@ func (e *Engine) EventsPageOf(ctx context.Context, actor Actor, projectID string
 	if err != nil {
 		return nil, 0, err
 	}
-	after := max(f.After, 0)
-	var page []Event
-	ep, paged := e.store.(EventPager)
-	ap, byAction := e.store.(ActionPager)
-	switch {
-	case len(f.Actions) == 0 && paged:
-		page, err = ep.LoadPage(ctx, projectID, after, limit)
-	case len(f.Actions) > 0 && byAction:
-		page, err = ap.LoadActionPage(ctx, projectID, f.Actions, after, limit)
-	default:
-		var all []Event
-		if all, err = e.loadEvents(ctx, projectID); err != nil {
-			return nil, 0, err
-		}
-		page = filterEvents(all, f.Actions, after, limit)
-	}
+	page, err := e.loadFiltered(ctx, projectID, f.Actions, max(f.After, 0), limit)
 	if err != nil {
 		if KindOf(err) == KindNotFound || errors.Is(err, ErrNotFound) {
 			return nil, 0, NotFoundError(projectID)
@@ -88,6 +73,22 @@ func (e *Engine) EventsPageOf(ctx context.Context, actor Actor, projectID string
 		next = page[n-1].Version
 	}
 	return page, next, nil
+}
+
+// loadFiltered reads the page of EventsPageOf: from the store's index
+// when it has one, else from the whole history.
+func (e *Engine) loadFiltered(ctx context.Context, projectID string, actions []Action, after int64, limit int) ([]Event, error) {
+	if ep, ok := e.store.(EventPager); ok && len(actions) == 0 {
+		return ep.LoadPage(ctx, projectID, after, limit)
+	}
+	if ap, ok := e.store.(ActionPager); ok && len(actions) > 0 {
+		return ap.LoadActionPage(ctx, projectID, actions, after, limit)
+	}
+	all, err := e.loadEvents(ctx, projectID)
+	if err != nil {
+		return nil, err
+	}
+	return filterEvents(all, actions, after, limit), nil
 }
 
 // filterEvents is the page of events (in version order) of actions (all

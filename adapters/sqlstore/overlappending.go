@@ -139,16 +139,11 @@ func (s *Store) foldPending(ctx context.Context, tx *sql.Tx) (int, error) {
 		concat = `CAST(` + concat + ` AS BLOB)`
 	}
 	for chunk := range slices.Chunk(keys, rowsPerStatement/3) {
-		var vs strings.Builder
 		args := make([]any, 0, 3*len(chunk))
-		for i, k := range chunk {
-			if i > 0 {
-				vs.WriteString(", ")
-			}
-			vs.WriteString("($" + strconv.Itoa(3*i+1) + ", $" + strconv.Itoa(3*i+2) + ", $" + strconv.Itoa(3*i+3) + ")")
+		for _, k := range chunk {
 			args = append(args, k.block, int64(k.gram), added[k])
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+`
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+valueRows(len(chunk), 3)+`
 			ON CONFLICT (gram, block) DO UPDATE SET ids = `+concat, args...); err != nil {
 			return 0, err
 		}
@@ -204,21 +199,36 @@ func writeDF(ctx context.Context, tx *sql.Tx, df map[uint64]int64) error {
 	}
 	slices.Sort(grams)
 	for chunk := range slices.Chunk(grams, rowsPerStatement/2) {
-		var vs strings.Builder
 		args := make([]any, 0, 2*len(chunk))
-		for i, g := range chunk {
-			if i > 0 {
-				vs.WriteString(", ")
-			}
-			vs.WriteString("($" + strconv.Itoa(2*i+1) + ", $" + strconv.Itoa(2*i+2) + ")")
+		for _, g := range chunk {
 			args = append(args, int64(g), df[g])
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_df (gram, n) VALUES `+vs.String()+`
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_df (gram, n) VALUES `+valueRows(len(chunk), 2)+`
 			ON CONFLICT (gram) DO UPDATE SET n = overlap_df.n + excluded.n`, args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// valueRows is "($1, $2), ($3, $4), …": rows of cols placeholders each.
+func valueRows(rows, cols int) string {
+	var b strings.Builder
+	for i := range rows * cols {
+		switch {
+		case i == 0:
+			b.WriteString("(")
+		case i%cols == 0:
+			b.WriteString("), (")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i+1))
+	}
+	if rows*cols > 0 {
+		b.WriteString(")")
+	}
+	return b.String()
 }
 
 // folder folds the pending projects shortly after declarations of this

@@ -91,3 +91,9 @@ func TestFoldKeepsUpWithConcurrentDeclarations(t *testing.T) {
 		})
 	}
 }
+
+func TestValueRows(t *testing.T) {
+	require.Equal(t, "($1, $2), ($3, $4), ($5, $6)", valueRows(3, 2))
+	require.Equal(t, "($1, $2, $3)", valueRows(1, 3))
+	require.Equal(t, "", valueRows(0, 3))
+}

@@ -95,6 +95,7 @@ var messages = map[string][2]string{
 	"chain_broken":    {"哈希链校验失败：", "The hash chain does not verify: "},
 	"chain_none":      {"当前存储不提供哈希链校验。", "This store offers no hash-chain verification."},
 	"chain_error":     {"哈希链暂时无法校验。", "The hash chain could not be checked now."},
+	"chain_pending":   {"记录较长，哈希链正在校验，稍后刷新本页即可看到结果。", "The history is long: its hash chain is being checked. Reload this page shortly for the result."},
 	"older_events":    {"更早的记录", "Older entries"},
 	"latest_events":   {"最新记录", "Latest entries"},
 	"obligations":     {"法定期限", "Duties and deadlines"},

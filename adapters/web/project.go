@@ -201,8 +201,10 @@ func (c *Console) projectView(w http.ResponseWriter, r *http.Request, s *session
 	case c.verify == nil && c.after == nil:
 		v.ChainClass, v.ChainText = "chain-none", pg.T("chain_none")
 	default:
-		ok, detail, err := c.verifyChain(ctx, id, proj.Version)
+		ok, detail, pending, err := c.chainStatus(ctx, id, proj.Version)
 		switch {
+		case pending:
+			v.ChainClass, v.ChainText = "chain-pending", pg.T("chain_pending")
 		case err != nil:
 			c.log.WarnContext(ctx, "web console: chain verification", "project", id, "err", err)
 			v.ChainClass, v.ChainText = "chain-none", pg.T("chain_error")

@@ -54,6 +54,51 @@ func (vc *verifyCache) within(now, t time.Time) bool {
 	return vc.every > 0 && now.Sub(t) < vc.every && now.Sub(t) >= 0
 }
 
+// DefaultVerifyInline is the longest history whose chain a page verifies
+// before it is sent, unless Config.VerifyInline says otherwise: at 2,000
+// events the whole chain reads in well under the 50 ms a page may take.
+const DefaultVerifyInline = 2000
+
+// chainStatus is the chain's status for a project page: verifyChain's,
+// unless the history is longer than the console's inline limit and no
+// verification can be reused or continued from a point. Then the whole
+// chain is verified in the background, once per project at a time, and
+// pending is true: the page says so and a later view shows the result.
+func (c *Console) chainStatus(ctx context.Context, id string, version int64) (ok bool, detail string, pending bool, err error) {
+	if c.inline < 0 || version <= c.inline || c.cheap(id, version) {
+		ok, detail, err = c.verifyChain(ctx, id, version)
+		return ok, detail, false, err
+	}
+	if _, running := c.verifying.LoadOrStore(id, struct{}{}); !running {
+		bg := context.WithoutCancel(ctx)
+		go func() {
+			defer c.verifying.Delete(id)
+			vctx, cancel := context.WithTimeout(bg, time.Minute)
+			defer cancel()
+			if _, _, err := c.verifyChain(vctx, id, version); err != nil {
+				c.log.WarnContext(vctx, "web console: chain verification", "project", id, "err", err)
+			}
+		}()
+	}
+	return false, "", true, nil
+}
+
+// cheap reports whether verifyChain would answer for the project at
+// version from the cache, or by checking from a point reached within the
+// cache's period, rather than from the start of the chain.
+func (c *Console) cheap(id string, version int64) bool {
+	now := c.clock()
+	vc := c.verified
+	r, cached := vc.byID.Peek(id)
+	if !cached {
+		return false
+	}
+	if r.version == version && vc.within(now, r.at) {
+		return true
+	}
+	return c.after != nil && r.ok && r.point.Version > 0 && r.point.Version <= version && vc.within(now, r.whole)
+}
+
 // verifyChain verifies a project's chain at version, or takes a
 // verification of the same version made within the cache's period. With
 // VerifyAfter, a newer version whose chain was checked whole within the

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,4 +110,67 @@ func TestChainStatusEditAfterThePoint(t *testing.T) {
 	assert.Contains(t, body, `class="chain chain-broken"`)
 	assert.Contains(t, body, "version 2: edited")
 	assert.Equal(t, []int64{0, 1}, froms)
+}
+
+// TestChainStatusOfALongHistory: a history longer than VerifyInline is
+// not verified before its first view is sent: the page says the check is
+// under way, and once the background check is done a view shows its
+// result, ok or broken; a short history is verified inline as before.
+func TestChainStatusOfALongHistory(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlstore.Open(ctx, "file:"+filepath.Join(t.TempDir(), "chain.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { store.Close() })
+	var (
+		mu     sync.Mutex
+		checks int
+	)
+	f := (&fixture{t: t, clock: &clock{t: start}}).with(store, func(c *Config) {
+		c.VerifyInline = 2
+		c.Verify = func(ctx context.Context, id string) (bool, string, error) {
+			mu.Lock()
+			checks++
+			mu.Unlock()
+			rep, err := store.Verify(ctx, id)
+			if err != nil || rep.OK() {
+				return err == nil, "", err
+			}
+			return false, rep.Break.String(), nil
+		}
+	})
+	short := f.declare("tok-unit", "学籍平台")
+	long := f.declare("tok-unit", "校园安全平台")
+	for range 2 {
+		_, _, err := f.engine.DoJSON(ctx, long.ID, lifecycle.AnyVersion, actorOf(t, "tok-audit"), lifecycle.ActAudit, []byte(`{"summary":"例行审计"}`))
+		require.NoError(t, err)
+	}
+	c := f.signIn("tok-audit")
+	page := func(id string) string {
+		_, body := c.get("/projects/" + id)
+		return body
+	}
+	done := func(n int) func() bool {
+		return func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return checks == n
+		}
+	}
+
+	assert.Contains(t, page(short.ID), `class="chain chain-ok"`, "a short history is verified before the page is sent")
+	require.True(t, done(1)())
+
+	assert.Contains(t, page(long.ID), `class="chain chain-pending"`, "a long one is verified in the background")
+	require.Eventually(t, done(2), 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return !strings.Contains(page(long.ID), "chain-pending") }, 10*time.Second, 5*time.Millisecond)
+	assert.Contains(t, page(long.ID), `class="chain chain-ok"`, "the next view shows the background check's result")
+
+	// Edited behind the store's back; once the result has aged, the next
+	// view checks again in the background and a later one shows the break.
+	_, err = store.DB().ExecContext(ctx, `UPDATE events SET payload = $1 WHERE project_id = $2 AND version = 2`, []byte(`{"forged":true}`), long.ID)
+	require.NoError(t, err)
+	f.clock.advance(time.Minute)
+	assert.Contains(t, page(long.ID), `class="chain chain-pending"`)
+	require.Eventually(t, func() bool { return strings.Contains(page(long.ID), "chain-broken") }, 10*time.Second, 5*time.Millisecond)
+	assert.Contains(t, page(long.ID), "version 2: edited")
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/govit-cn/govit/adapters/httpapi"
@@ -69,6 +70,14 @@ type Config struct {
 	// negative. Verifying reads the whole history, so a project with a long
 	// one would otherwise cost that on every view.
 	VerifyEvery time.Duration
+	// VerifyInline is the longest history, in versions, whose chain a
+	// page verifies from the start before it is sent (DefaultVerifyInline
+	// when zero; every history when negative). A longer one, with no
+	// verification the page may reuse, is verified in the background: the
+	// page says the check is under way and a later view shows its result,
+	// so that the first view of a project with thousands of events does
+	// not wait for its whole chain to be read.
+	VerifyInline int64
 	// SecureCookies marks the session cookie Secure even on a plain HTTP
 	// request (behind a TLS-terminating proxy). A request over TLS always
 	// gets a Secure cookie.
@@ -89,13 +98,17 @@ type Console struct {
 	verify   func(ctx context.Context, projectID string) (bool, string, error)
 	after    func(ctx context.Context, projectID string, from ChainPoint) (bool, string, ChainPoint, error)
 	verified *verifyCache
-	work     *workCache
-	secure   bool
-	sessions *sessions
-	tmpl     map[string]*template.Template
-	static   http.Handler
-	mux      *http.ServeMux
-	handler  http.Handler
+	// inline is Config.VerifyInline; verifying holds the projects whose
+	// chain is being verified in the background.
+	inline    int64
+	verifying sync.Map
+	work      *workCache
+	secure    bool
+	sessions  *sessions
+	tmpl      map[string]*template.Template
+	static    http.Handler
+	mux       *http.ServeMux
+	handler   http.Handler
 }
 
 // New builds a Console from cfg.
@@ -138,6 +151,10 @@ func New(cfg Config) (*Console, error) {
 		every = time.Minute
 	}
 	c.verified = newVerifyCache(every)
+	c.inline = cfg.VerifyInline
+	if c.inline == 0 {
+		c.inline = DefaultVerifyInline
+	}
 	c.work = newWorkCache()
 	tmpl, err := parseTemplates()
 	if err != nil {

@@ -104,6 +104,7 @@ import (
 	"os/signal"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -218,6 +219,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer store.Close()
+	// The background work — webhook deliveries, the periodic chain
+	// verification — ends, and is waited for, before the store closes.
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	bgctx, stopBG := context.WithCancel(ctx)
+	defer stopBG()
 	if n, err := store.SealUnkeyed(ctx); err != nil {
 		logger.Error("some projects written before the keyring could not be sealed", "sealed", n, "error", err)
 	} else if n > 0 {
@@ -267,7 +274,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	handler, err := withPortfolio(ctx, routes(api, console), engine, auth, store, logger, webhook.ParseHosts(*webhookHosts), *webhookDispatch)
+	handler, err := withPortfolio(bgctx, &bg, routes(api, console), engine, auth, store, logger, webhook.ParseHosts(*webhookHosts), *webhookDispatch)
 	if err != nil {
 		return err
 	}
@@ -295,10 +302,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	vctx, stopVerify := context.WithCancel(ctx)
-	defer stopVerify()
 	if *verifyEvery > 0 {
-		go verify.loop(vctx, *verifyEvery)
+		bg.Go(func() { verify.loop(bgctx, *verifyEvery) })
 	}
 	select {
 	case err := <-served:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/govit-cn/govit/adapters/httpapi"
 	"github.com/govit-cn/govit/adapters/portfolio"
@@ -14,8 +15,8 @@ import (
 
 // withPortfolio serves the portfolio endpoints (statistics, exports, the
 // event feed, webhooks) beside next, and, when dispatch is set, sends the
-// webhooks' deliveries until ctx ends.
-func withPortfolio(ctx context.Context, next http.Handler, engine *lifecycle.Engine, auth httpapi.Authenticator,
+// webhooks' deliveries in bg until ctx ends.
+func withPortfolio(ctx context.Context, bg *sync.WaitGroup, next http.Handler, engine *lifecycle.Engine, auth httpapi.Authenticator,
 	store *sqlstore.Store, logger *slog.Logger, hosts webhook.Hosts, dispatch bool) (http.Handler, error) {
 	h, err := portfolio.New(portfolio.Config{Engine: engine, Auth: auth, Webhooks: store, WebhookHosts: hosts, Logger: logger})
 	if err != nil {
@@ -29,7 +30,7 @@ func withPortfolio(ctx context.Context, next http.Handler, engine *lifecycle.Eng
 		if err != nil {
 			return nil, err
 		}
-		go func() { _ = d.Run(ctx) }()
+		bg.Go(func() { _ = d.Run(ctx) })
 	}
 	return mux, nil
 }

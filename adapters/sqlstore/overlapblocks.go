@@ -121,6 +121,17 @@ func (c *windowCounts) flush(first int64, out []int64, keep func(size, matched i
 	return out
 }
 
+// appendOnConflict is the ON CONFLICT clause of an INSERT into
+// overlap_postings that appends the new entries to a row already there.
+func (s *Store) appendOnConflict() string {
+	concat := `overlap_postings.ids || excluded.ids`
+	if s.dialect == SQLite {
+		// || makes text of two blobs, byte for byte; back to a blob.
+		concat = `CAST(` + concat + ` AS BLOB)`
+	}
+	return ` ON CONFLICT (gram, block) DO UPDATE SET ids = ` + concat
+}
+
 // appendPostings adds the entry of the project at id, of size bigrams, to
 // the rows of grams in its block, creating the missing rows. The append
 // is one statement per row, so concurrent declarations of one block (on
@@ -128,11 +139,6 @@ func (c *windowCounts) flush(first int64, out []int64, keep func(size, matched i
 func (s *Store) appendPostings(ctx context.Context, tx *sql.Tx, id int64, size int, grams []uint64) error {
 	block, off := blockOf(id, s.blockBits())
 	entry := appendEntry(nil, off, size)
-	concat := `overlap_postings.ids || excluded.ids`
-	if s.dialect == SQLite {
-		// || makes text of two blobs, byte for byte; back to a blob.
-		concat = `CAST(` + concat + ` AS BLOB)`
-	}
 	for chunk := range slices.Chunk(grams, rowsPerStatement) {
 		var vs strings.Builder
 		args := []any{block, entry}
@@ -143,8 +149,7 @@ func (s *Store) appendPostings(ctx context.Context, tx *sql.Tx, id int64, size i
 			vs.WriteString("($1, $" + strconv.Itoa(i+3) + ", $2)")
 			args = append(args, int64(g))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+`
-			ON CONFLICT (gram, block) DO UPDATE SET ids = `+concat, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+vs.String()+s.appendOnConflict(), args...); err != nil {
 			return err
 		}
 	}

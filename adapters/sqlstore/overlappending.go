@@ -133,18 +133,12 @@ func (s *Store) foldPending(ctx context.Context, tx *sql.Tx) (int, error) {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b rowKey) int { return cmp.Or(cmp.Compare(a.gram, b.gram), cmp.Compare(a.block, b.block)) })
-	concat := `overlap_postings.ids || excluded.ids`
-	if s.dialect == SQLite {
-		// || makes text of two blobs, byte for byte; back to a blob.
-		concat = `CAST(` + concat + ` AS BLOB)`
-	}
 	for chunk := range slices.Chunk(keys, rowsPerStatement/3) {
 		args := make([]any, 0, 3*len(chunk))
 		for _, k := range chunk {
 			args = append(args, k.block, int64(k.gram), added[k])
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+valueRows(len(chunk), 3)+`
-			ON CONFLICT (gram, block) DO UPDATE SET ids = `+concat, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO overlap_postings (block, gram, ids) VALUES `+valueRows(len(chunk), 3)+s.appendOnConflict(), args...); err != nil {
 			return 0, err
 		}
 	}

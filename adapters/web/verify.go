@@ -83,20 +83,25 @@ func (c *Console) chainStatus(ctx context.Context, id string, version int64) (ok
 	return false, "", true, nil
 }
 
+// reusable reports whether r, the cached verification of a project, is
+// the answer at version: the same version, made within the period.
+func (vc *verifyCache) reusable(r verifyResult, version int64, now time.Time) bool {
+	return r.version == version && vc.within(now, r.at)
+}
+
+// continuable reports whether version may be checked from r's point:
+// the chain verified good up to it, checked whole within the period.
+func (vc *verifyCache) continuable(r verifyResult, version int64, now time.Time) bool {
+	return r.ok && r.point.Version > 0 && r.point.Version <= version && vc.within(now, r.whole)
+}
+
 // cheap reports whether verifyChain would answer for the project at
 // version from the cache, or by checking from a point reached within the
 // cache's period, rather than from the start of the chain.
 func (c *Console) cheap(id string, version int64) bool {
 	now := c.clock()
-	vc := c.verified
-	r, cached := vc.byID.Peek(id)
-	if !cached {
-		return false
-	}
-	if r.version == version && vc.within(now, r.at) {
-		return true
-	}
-	return c.after != nil && r.ok && r.point.Version > 0 && r.point.Version <= version && vc.within(now, r.whole)
+	r, cached := c.verified.byID.Peek(id)
+	return cached && (c.verified.reusable(r, version, now) || c.after != nil && c.verified.continuable(r, version, now))
 }
 
 // verifyChain verifies a project's chain at version, or takes a
@@ -108,7 +113,7 @@ func (c *Console) verifyChain(ctx context.Context, id string, version int64) (bo
 	now := c.clock()
 	vc := c.verified
 	r, cached := vc.byID.Get(id)
-	if cached && r.version == version && vc.within(now, r.at) {
+	if cached && vc.reusable(r, version, now) {
 		return r.ok, r.detail, nil
 	}
 	if c.after == nil {
@@ -120,7 +125,7 @@ func (c *Console) verifyChain(ctx context.Context, id string, version int64) (bo
 		return good, detail, nil
 	}
 	from, whole := ChainPoint{}, now
-	if cached && r.ok && r.point.Version > 0 && r.point.Version <= version && vc.within(now, r.whole) {
+	if cached && vc.continuable(r, version, now) {
 		from, whole = r.point, r.whole
 	}
 	good, detail, to, err := c.after(ctx, id, from)

@@ -56,6 +56,7 @@ func TestBudgetYearsFilledForExistingProjects(t *testing.T) {
 
 			// Back before the budget years; a third of the projects
 			// without their figures, as before the statistics were kept.
+			s.stopBackground() // no background run meets the migrations
 			p, err := migrations(ctx, d.name, s.db)
 			require.NoError(t, err)
 			_, err = p.DownTo(ctx, 17)

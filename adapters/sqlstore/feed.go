@@ -96,11 +96,15 @@ func (s *Store) feedHead(ctx context.Context, q querier) (head int64, id string,
 	return head, id, err
 }
 
-// Feed implements lifecycle.FeedStore. It reads the head first: every
+// Feed implements lifecycle.FeedStore. On PostgreSQL it first positions
+// the events still pending (pgfeed.go). It reads the head first: every
 // position up to it has committed, so a page never skips an event still
 // being written.
 func (s *Store) Feed(ctx context.Context, q lifecycle.FeedQuery) (lifecycle.FeedPage, error) {
 	if err := ctx.Err(); err != nil {
+		return lifecycle.FeedPage{}, err
+	}
+	if err := s.sequencePending(ctx); err != nil {
 		return lifecycle.FeedPage{}, err
 	}
 	head, id, err := s.feedHead(ctx, s.db)

@@ -62,6 +62,19 @@ func (s *Store) figureWrite(ctx context.Context, tx Tx, sum lifecycle.Summary) (
 	if err != nil {
 		return figureChange{}, err
 	}
+	args, now, err := s.figureArgs(sum)
+	if err != nil {
+		return figureChange{}, err
+	}
+	if _, err = tx.ExecContext(ctx, sqlFigures, args...); err != nil {
+		return figureChange{}, err
+	}
+	return figureChange{old: old, now: now, found: found}, nil
+}
+
+// figureArgs are the arguments of sqlFigures for the project's summary,
+// and the row they make.
+func (s *Store) figureArgs(sum lifecycle.Summary) ([]any, figureRow, error) {
 	req, ok1 := budgetFen(sum.Requested)
 	app, ok2 := budgetFen(sum.Approved)
 	now := figureRow{unit: sum.Unit, kind: sum.Kind, year: int64(sum.BudgetYear), state: string(sum.State), nextDuty: sum.NextDuty}
@@ -76,7 +89,7 @@ func (s *Store) figureWrite(ctx context.Context, tx Tx, sum lifecycle.Summary) (
 	} else {
 		b, err := json.Marshal([2]review.Budget{sum.Requested, sum.Approved})
 		if err != nil {
-			return figureChange{}, err
+			return nil, now, err
 		}
 		fine, fineAmounts = 1, string(b)
 	}
@@ -86,14 +99,11 @@ func (s *Store) figureWrite(ctx context.Context, tx Tx, sum lifecycle.Summary) (
 		now.days = sql.NullInt64{Int64: int64(sum.ApprovalWorkdays), Valid: true}
 	}
 	now.nextDue = s.timeArg(lifecycle.StoreTime(sum.NextDue))
-	_, err = tx.ExecContext(ctx, sqlFigures, sum.ProjectID, sum.Unit, sum.Kind, string(sum.State), sum.BudgetYear,
+	args := []any{sum.ProjectID, sum.Unit, sum.Kind, string(sum.State), sum.BudgetYear,
 		amounts[0], amounts[1], amounts[2], amounts[3], amounts[4], amounts[5], amounts[6], amounts[7],
 		now.nextDue, sum.NextDuty, days, fine, fineAmounts,
-		s.timeArg(lifecycle.StoreTime(sum.DeclaredAt)), s.timeArg(lifecycle.StoreTime(sum.ApprovedAt)))
-	if err != nil {
-		return figureChange{}, err
-	}
-	return figureChange{old: old, now: now, found: found}, nil
+		s.timeArg(lifecycle.StoreTime(sum.DeclaredAt)), s.timeArg(lifecycle.StoreTime(sum.ApprovedAt))}
+	return args, now, nil
 }
 
 var _ lifecycle.StatsStore = (*Store)(nil)
@@ -143,7 +153,7 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 	rows, err := tx.QueryContext(ctx, `SELECT state, SUM(projects),
 		  SUM(requested_central_fen), SUM(requested_municipal_fen), SUM(requested_district_fen), SUM(requested_self_funded_fen),
 		  SUM(approved_central_fen), SUM(approved_municipal_fen), SUM(approved_district_fen), SUM(approved_self_funded_fen)
-		FROM figure_totals`+filter()+` GROUP BY state`, args...)
+		FROM `+s.totalsOf("figure_totals")+filter()+` GROUP BY state`, args...)
 	if err != nil {
 		return agg, s.fail(ctx, "stats", err)
 	}
@@ -211,7 +221,7 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 	cut := len(args) + 1
 	rows, err = tx.QueryContext(ctx, `SELECT duty, unit, SUM(projects),
 		  SUM(CASE WHEN next_due < $`+strconv.Itoa(cut)+` THEN projects ELSE 0 END)
-		FROM duty_totals`+filter()+` GROUP BY duty, unit HAVING SUM(projects) > 0`,
+		FROM `+s.totalsOf("duty_totals")+filter()+` GROUP BY duty, unit HAVING SUM(projects) > 0`,
 		append(args, s.timeArg(lifecycle.StoreTime(q.OverdueBefore)))...)
 	if err != nil {
 		return agg, s.fail(ctx, "stats", err)
@@ -229,7 +239,7 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 	}
 
 	rows, err = tx.QueryContext(ctx, `SELECT workdays, SUM(projects)
-		FROM approval_totals`+filter()+` GROUP BY workdays HAVING SUM(projects) > 0`, args...)
+		FROM `+s.totalsOf("approval_totals")+filter()+` GROUP BY workdays HAVING SUM(projects) > 0`, args...)
 	if err != nil {
 		return agg, s.fail(ctx, "stats", err)
 	}
@@ -245,6 +255,26 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 		return agg, s.fail(ctx, "stats", err)
 	}
 	return agg, nil
+}
+
+// totalsOf is what Stats reads for a table of running totals: the table,
+// and on PostgreSQL with it the delta rows the sequencer has not yet
+// folded in (pgfeed.go), under the table's name.
+func (s *Store) totalsOf(table string) string {
+	if s.dialect != Postgres {
+		return table
+	}
+	cols := `unit, kind, budget_year, workdays, projects`
+	switch table {
+	case "figure_totals":
+		cols = `unit, kind, budget_year, state, projects,
+		  requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
+		  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen`
+	case "duty_totals":
+		cols = `unit, kind, budget_year, duty, next_due, projects`
+	}
+	deltas := strings.Replace(table, "_totals", "_deltas", 1)
+	return `(SELECT ` + cols + ` FROM ` + table + ` UNION ALL SELECT ` + cols + ` FROM ` + deltas + `) AS ` + table
 }
 
 // querier is a database or a transaction.

@@ -219,6 +219,7 @@ func TestOverlapPostingsFilledByMigration(t *testing.T) {
 			require.NoError(t, st.FoldOverlap(ctx))
 			before := candidates(st)
 
+			st.stopBackground() // no background run meets the migrations
 			prov, err := migrations(ctx, st.dialect, st.db)
 			require.NoError(t, err)
 			_, err = prov.DownTo(ctx, 11)

@@ -60,6 +60,10 @@ type Store struct {
 	// declaration, folderQuit stops it, folderDone is closed when it has.
 	foldWake               chan struct{}
 	folderQuit, folderDone chan struct{}
+	// The feed's sequencer on PostgreSQL (pgfeed.go): seqWake wakes it
+	// after an append, seqQuit stops it, seqDone is closed when it has.
+	seqWake          chan struct{}
+	seqQuit, seqDone chan struct{}
 }
 
 var _ lifecycle.Store = (*Store)(nil)
@@ -172,6 +176,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	s.foldWake = make(chan struct{}, 1)
 	s.folderQuit, s.folderDone = make(chan struct{}), make(chan struct{})
 	go s.folder()
+	if d == Postgres {
+		s.seqWake = make(chan struct{}, 1)
+		s.seqQuit, s.seqDone = make(chan struct{}), make(chan struct{})
+		go s.sequencer()
+	}
 	if d == SQLite {
 		s.queue = make(chan *appendOp)
 		s.quit = make(chan struct{})
@@ -185,14 +194,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 // for the writer fail; appends it has taken are committed or rolled back
 // first.
 func (s *Store) Close() error {
-	if s.folderQuit != nil {
-		select {
-		case <-s.folderQuit:
-		default:
-			close(s.folderQuit)
-			<-s.folderDone
-		}
-	}
+	s.stopBackground()
 	if s.quit != nil {
 		select {
 		case <-s.quit:
@@ -208,6 +210,22 @@ func (s *Store) Close() error {
 	}
 	s.closePrepared()
 	return s.db.Close()
+}
+
+// stopBackground stops the sequencer and the 第四条 folder, waiting for
+// a run under way to end.
+func (s *Store) stopBackground() {
+	for _, g := range []struct{ quit, done chan struct{} }{{s.seqQuit, s.seqDone}, {s.folderQuit, s.folderDone}} {
+		if g.quit == nil {
+			continue
+		}
+		select {
+		case <-g.quit:
+		default:
+			close(g.quit)
+			<-g.done
+		}
+	}
 }
 
 // Dialect returns the database the store runs on.

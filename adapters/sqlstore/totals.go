@@ -101,9 +101,16 @@ func (s *Store) RebuildTotals(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	for _, q := range []string{
-		`UPDATE feed_head SET pos = pos`, // the appends' lock: no append runs meanwhile
+	defer tx.Rollback()                                //nolint:errcheck // no-op after Commit
+	lock := []string{`UPDATE feed_head SET pos = pos`} // the appends' lock: no append runs meanwhile
+	if s.dialect == Postgres {
+		// Appends write their figures and deltas without the feed head:
+		// SHARE on the figures waits for those under way and keeps new
+		// ones out; the head's row keeps the sequencer out.
+		lock = []string{`LOCK TABLE project_figures IN SHARE MODE`, sqlSequenceLock,
+			`DELETE FROM figure_deltas`, `DELETE FROM duty_deltas`, `DELETE FROM approval_deltas`}
+	}
+	for _, q := range append(lock,
 		`DELETE FROM figure_totals`,
 		`DELETE FROM duty_totals`,
 		`DELETE FROM approval_totals`,
@@ -122,7 +129,7 @@ func (s *Store) RebuildTotals(ctx context.Context) error {
 		`INSERT INTO approval_totals (unit, kind, budget_year, workdays, projects)
 		SELECT unit, kind, budget_year, approval_workdays, COUNT(*) FROM project_figures
 		WHERE approval_workdays IS NOT NULL GROUP BY unit, kind, budget_year, approval_workdays`,
-	} {
+	) {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return s.fail(ctx, "rebuild totals", err)
 		}

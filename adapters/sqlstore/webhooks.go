@@ -85,6 +85,9 @@ func (s *Store) Deliveries(ctx context.Context, hookID string, after int64, limi
 	if !storable(hookID) {
 		return nil, nil
 	}
+	if err := s.sequencePending(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+deliveryColumns+`, e.version FROM webhook_deliveries d
 		JOIN event_feed f ON f.pos = d.pos JOIN events e ON e.seq = f.seq
 		WHERE d.webhook_id = $1 AND d.id > $2 ORDER BY d.id LIMIT $3`, hookID, after, limit)
@@ -118,6 +121,9 @@ func (s *Store) Claim(ctx context.Context, token string, now time.Time, lease ti
 	lock := ""
 	if s.dialect == Postgres {
 		lock = ` FOR UPDATE SKIP LOCKED`
+		if err := s.sequencePending(ctx); err != nil {
+			return nil, err
+		}
 	}
 	nowArg := s.timeArg(lifecycle.StoreTime(now))
 	rows, err := s.db.QueryContext(ctx, `UPDATE webhook_deliveries SET lease_until = $1, lease_owner = $2

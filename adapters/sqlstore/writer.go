@@ -146,6 +146,9 @@ func conflict(id string, expected, actual int64, cause error) error {
 // that an append is never reported failed once it may have committed.
 func (s *Store) submit(ctx context.Context, op *appendOp) error {
 	if s.queue == nil {
+		if s.pipelined(op) {
+			return s.pgAppend(ctx, op)
+		}
 		return s.single(ctx, op)
 	}
 	op.done = make(chan error, 1)
@@ -172,6 +175,7 @@ func (s *Store) single(ctx context.Context, op *appendOp) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	s.wakeSequencer()
 	if op.req.Overlap != nil {
 		s.wakeFolder()
 	}
@@ -358,9 +362,11 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 		}
 	}
 	sum.ProjectID = id
-	fig, err := s.figureWrite(ctx, tx, sum)
-	if err != nil {
-		return err
+	var fig figureChange
+	if s.dialect != Postgres {
+		if fig, err = s.figureWrite(ctx, tx, sum); err != nil {
+			return err
+		}
 	}
 	stored, err := storedEvents(rs)
 	if err != nil {
@@ -375,6 +381,9 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 		if err := w(ctx, tx, s.dialect, req, stored); err != nil {
 			return err
 		}
+	}
+	if s.dialect == Postgres {
+		return s.pgTail(ctx, tx, sum, req.Expected)
 	}
 	return s.headWrite(ctx, tx, sum.Unit, fig, stored)
 }

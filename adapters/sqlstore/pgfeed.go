@@ -1,0 +1,194 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// On PostgreSQL the rows every append used to share — the feed head,
+// whose row lock gave positions in commit order but made appends commit
+// one at a time, and the running totals, a few hot rows per unit — are no
+// longer written by the appends. An append inserts only rows of its own:
+// its events' marks in feed_pending (with the project's unit) and what it
+// adds to the totals as delta rows. The sequencer then, in a transaction
+// of its own under feed_head's row lock (one sequencer at a time across
+// every instance on the database):
+//
+//   - gives the committed pending events the next feed positions, in seq
+//     order, with their webhook deliveries, and moves the head;
+//   - folds the delta rows into the totals, dropping duty totals that fall
+//     to no project.
+//
+// A transaction sees only committed marks, so positions go to committed
+// events alone and are never taken back: a reader that has seen position
+// p never later finds a new event at or below p. Two events of one
+// project commit one after the other (the second append reads the
+// first's version), so a later version always has a larger seq and a
+// later position. Positions are consecutive and in the order the
+// sequencer saw the events committed, which for events committed at
+// nearly the same time may differ from their commit order.
+//
+// Every instance runs the sequencer after its own appends commit and once
+// a second (for marks an instance left when it stopped), and Feed, Claim
+// and Deliveries run it first when marks are pending, so that an event
+// acknowledged before a read began is in what the read returns. Stats
+// adds the deltas not yet folded to the totals it reads, in one snapshot.
+
+const (
+	// sequenceBatch caps the events one sequencer transaction positions.
+	sequenceBatch = 10000
+	// sequenceTick is how often an instance runs the sequencer unasked.
+	sequenceTick = time.Second
+)
+
+const (
+	sqlSequenceLock = `SELECT pos FROM feed_head FOR UPDATE`
+	sqlSequence     = `WITH moved AS (
+	  DELETE FROM feed_pending WHERE seq IN (SELECT seq FROM feed_pending ORDER BY seq LIMIT $2)
+	  RETURNING seq, unit),
+	numbered AS (
+	  SELECT m.seq, m.unit, e.project_id, e.at, $1::bigint + row_number() OVER (ORDER BY m.seq) AS pos
+	  FROM moved m JOIN events e ON e.seq = m.seq),
+	f AS (INSERT INTO event_feed (pos, seq) SELECT pos, seq FROM numbered),
+	d AS (INSERT INTO webhook_deliveries (webhook_id, pos, project_id, next_at)
+	  SELECT w.id, n.pos, n.project_id, n.at FROM numbered n JOIN webhooks w ON w.sees_all <> 0 OR w.unit = n.unit)
+	SELECT count(*) FROM numbered`
+	sqlSequenceHead = `UPDATE feed_head SET pos = pos + $1`
+	sqlFoldFigures  = `WITH d AS (DELETE FROM figure_deltas RETURNING *)
+	INSERT INTO figure_totals (unit, kind, budget_year, state, projects,
+	  requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
+	  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen)
+	SELECT unit, kind, budget_year, state, SUM(projects),
+	  SUM(requested_central_fen), SUM(requested_municipal_fen), SUM(requested_district_fen), SUM(requested_self_funded_fen),
+	  SUM(approved_central_fen), SUM(approved_municipal_fen), SUM(approved_district_fen), SUM(approved_self_funded_fen)
+	FROM d GROUP BY unit, kind, budget_year, state
+	ON CONFLICT (unit, kind, budget_year, state) DO UPDATE SET
+	  projects = figure_totals.projects + excluded.projects,
+	  requested_central_fen = figure_totals.requested_central_fen + excluded.requested_central_fen,
+	  requested_municipal_fen = figure_totals.requested_municipal_fen + excluded.requested_municipal_fen,
+	  requested_district_fen = figure_totals.requested_district_fen + excluded.requested_district_fen,
+	  requested_self_funded_fen = figure_totals.requested_self_funded_fen + excluded.requested_self_funded_fen,
+	  approved_central_fen = figure_totals.approved_central_fen + excluded.approved_central_fen,
+	  approved_municipal_fen = figure_totals.approved_municipal_fen + excluded.approved_municipal_fen,
+	  approved_district_fen = figure_totals.approved_district_fen + excluded.approved_district_fen,
+	  approved_self_funded_fen = figure_totals.approved_self_funded_fen + excluded.approved_self_funded_fen`
+	sqlFoldDuties = `WITH d AS (DELETE FROM duty_deltas RETURNING *)
+	INSERT INTO duty_totals (unit, kind, budget_year, duty, next_due, projects)
+	SELECT unit, kind, budget_year, duty, next_due, SUM(projects) FROM d GROUP BY unit, kind, budget_year, duty, next_due
+	ON CONFLICT (unit, kind, budget_year, duty, next_due) DO UPDATE SET projects = duty_totals.projects + excluded.projects`
+	sqlDropEmptyDuties = `DELETE FROM duty_totals WHERE projects = 0`
+	sqlFoldApprovals   = `WITH d AS (DELETE FROM approval_deltas RETURNING *)
+	INSERT INTO approval_totals (unit, kind, budget_year, workdays, projects)
+	SELECT unit, kind, budget_year, workdays, SUM(projects) FROM d GROUP BY unit, kind, budget_year, workdays
+	ON CONFLICT (unit, kind, budget_year, workdays) DO UPDATE SET projects = approval_totals.projects + excluded.projects`
+)
+
+// Sequence runs the sequencer once on a PostgreSQL store (see above): it
+// positions the committed events still pending, up to sequenceBatch of
+// them, and folds the totals' deltas. It returns how many events it
+// positioned. On SQLite, where appends position their events themselves,
+// it does nothing.
+func (s *Store) Sequence(ctx context.Context) (int64, error) {
+	if s.dialect != Postgres {
+		return 0, nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, s.fail(ctx, "sequence", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	var head int64
+	if err := tx.QueryRowContext(ctx, sqlSequenceLock).Scan(&head); err != nil {
+		return 0, s.fail(ctx, "sequence", err)
+	}
+	var n int64
+	if err := tx.QueryRowContext(ctx, sqlSequence, head, sequenceBatch).Scan(&n); err != nil {
+		return 0, s.fail(ctx, "sequence", err)
+	}
+	if n > 0 {
+		if _, err := tx.ExecContext(ctx, sqlSequenceHead, n); err != nil {
+			return 0, s.fail(ctx, "sequence", err)
+		}
+	}
+	for _, q := range []string{sqlFoldFigures, sqlFoldDuties, sqlDropEmptyDuties, sqlFoldApprovals} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return 0, s.fail(ctx, "sequence", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, s.fail(ctx, "sequence", err)
+	}
+	if n > 0 {
+		s.changed.fire()
+	}
+	return n, nil
+}
+
+// sequencePending runs the sequencer when events are pending, until none
+// committed before the call is left: what reads of the feed and of the
+// webhook deliveries call first.
+func (s *Store) sequencePending(ctx context.Context) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	for {
+		var one int
+		err := s.db.QueryRowContext(ctx, `SELECT 1 FROM feed_pending LIMIT 1`).Scan(&one)
+		if err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return s.fail(ctx, "sequence", err)
+		}
+		n, err := s.Sequence(ctx)
+		if err != nil {
+			return err
+		}
+		if n < sequenceBatch {
+			return nil
+		}
+	}
+}
+
+// sequencer runs Sequence after this instance's appends (woken through
+// seqWake) and every sequenceTick, until Close. A run under way when
+// Close is called finishes first: cancelling it would leave its
+// statement running on the server while the store closes.
+func (s *Store) sequencer() {
+	defer close(s.seqDone)
+	tick := time.NewTicker(sequenceTick)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.seqQuit:
+			return
+		case <-s.seqWake:
+		case <-tick.C:
+		}
+		for {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			n, err := s.Sequence(ctx)
+			cancel()
+			if err != nil {
+				s.logger.Warn("sqlstore: sequencing the feed", "err", err)
+				break
+			}
+			if n < sequenceBatch {
+				break
+			}
+		}
+	}
+}
+
+// wakeSequencer tells the sequencer an append committed.
+func (s *Store) wakeSequencer() {
+	if s.seqWake == nil {
+		return
+	}
+	select {
+	case s.seqWake <- struct{}{}:
+	default:
+	}
+}

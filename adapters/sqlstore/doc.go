@@ -57,22 +57,32 @@
 // snapshots) and the 第四条 features (AppendRequest.Overlap, tables
 // overlap_*), the project's row of the statistics' figures, then the
 // joined writes: those of WithWrite (every append) and the extra Writes of
-// AppendWith (this append). Last come the rows every append shares: the
-// feed head (its row lock orders the feed positions by commit), the
-// running totals of the statistics and the webhook deliveries — last, so
-// that on PostgreSQL an append holds those locks only for its final
-// statements and its commit. A Write gets
+// AppendWith (this append). On SQLite, last come the rows every append
+// shares: the feed head (positions in commit order), the running totals
+// of the statistics and the webhook deliveries. On PostgreSQL no append
+// writes a row another append writes: the last statement (sqlTail) writes
+// the project's figures, what it adds to the running totals as delta
+// rows, and marks its events pending; the sequencer (pgfeed.go), one at a
+// time under the feed head's row lock, later gives committed events their
+// feed positions and webhook deliveries and folds the deltas into the
+// totals. Feed, Claim and Deliveries run it first when events are
+// pending, and Stats adds the deltas not yet folded. A Write gets
 // the transaction (Tx, $n placeholders on both dialects), the dialect,
 // the request and the events as stored (with Seq), so that other data —
 // an idempotency key, an outbox row per event, a global sequence — commits
 // or rolls back with the events. New per-append data goes in new fields of
 // lifecycle.AppendRequest, read by a Write or by appendOne.
 //
-// On PostgreSQL each append is its own transaction: concurrent appends
-// run in parallel up to the feed head, and commit one after another. On
-// SQLite the statements an append runs every time are prepared once when
-// the store opens (the driver keeps no statement cache). On SQLite, which has one writer at a time, one
-// goroutine (writer) takes an append and every append already queued
+// On PostgreSQL each append is its own transaction, and concurrent
+// appends run and commit in parallel. Without joined writes of the
+// embedder's (WithWrite, AppendWith), an append takes two round trips
+// (pgappend.go): the head is read, then every write is sent at once as a
+// pgx batch that the server runs as one transaction; an append that
+// commits an idempotency key commits after checking that the key's row
+// changed. With joined writes it runs appendOne statement by statement.
+// On SQLite the statements an append runs every time are prepared once
+// when the store opens (the driver keeps no statement cache). On SQLite,
+// which has one writer at a time, one goroutine (writer) takes an append and every append already queued
 // behind it, up to 256, and runs them in one transaction, each within a
 // savepoint: an append whose version check, insert or joined write fails
 // is rolled back to its savepoint alone, and the others go on; a later

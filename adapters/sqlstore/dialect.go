@@ -98,7 +98,9 @@ func sqliteDSN(dsn string) (string, error) {
 	return "file:" + path + "?" + q.Encode(), nil
 }
 
-func openDB(ctx context.Context, d Dialect, dsn string) (*sql.DB, error) {
+// openDB opens the database; on SQLite its connections have the
+// functions of counts.
+func openDB(ctx context.Context, d Dialect, dsn string, counts *overlapCounts) (*sql.DB, error) {
 	switch d {
 	case Postgres:
 		cfg, err := pgx.ParseConfig(dsn)
@@ -111,19 +113,27 @@ func openDB(ctx context.Context, d Dialect, dsn string) (*sql.DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		return sql.OpenDB(sqliteConnector{dsn: full}), nil
+		drv := &sqlite.Driver{}
+		if err := counts.register(drv); err != nil {
+			return nil, err
+		}
+		return sql.OpenDB(sqliteConnector{dsn: full, drv: drv}), nil
 	}
 }
 
 // sqliteConnector opens SQLite connections without going through the
-// database/sql driver registry.
-type sqliteConnector struct{ dsn string }
-
-func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
-	return (&sqlite.Driver{}).Open(c.dsn)
+// database/sql driver registry, with the store's own driver (and the
+// functions registered on it).
+type sqliteConnector struct {
+	dsn string
+	drv *sqlite.Driver
 }
 
-func (c sqliteConnector) Driver() driver.Driver { return &sqlite.Driver{} }
+func (c sqliteConnector) Connect(context.Context) (driver.Conn, error) {
+	return c.drv.Open(c.dsn)
+}
+
+func (c sqliteConnector) Driver() driver.Driver { return c.drv }
 
 // migrate brings the schema up to date with the embedded migrations of the
 // dialect. On PostgreSQL an advisory lock, keyed by the schema, keeps

@@ -117,7 +117,8 @@ func int64Args[T ~uint64 | ~int64](vs []T) []any {
 // prefix bigrams it holds, one window of 32,768 projects at a time, keeps
 // the projects whose size and count may reach the threshold, and reads
 // their texts. What it reads grows with the lists of the prefix bigrams;
-// what it holds, with one window and the candidates.
+// what it allocates and holds does not (overlapcount.go), apart from the
+// candidates it returns.
 //
 // It first folds the pending projects in (FoldOverlap), so that every
 // declaration committed before the check is among the candidates.
@@ -136,6 +137,16 @@ func (s *Store) overlapCandidates(ctx context.Context, q lifecycle.OverlapQuery)
 	if len(q.Grams) == 0 || !storable(q.Unit) {
 		return nil, nil
 	}
+	ids, err := s.overlapCandidateIDs(ctx, q)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	return s.overlapTexts(ctx, ids, q.Unit)
+}
+
+// overlapCandidateIDs returns the internal IDs of the projects the
+// postings of q's rarest bigrams let through.
+func (s *Store) overlapCandidateIDs(ctx context.Context, q lifecycle.OverlapQuery) ([]int64, error) {
 	grams := slices.Clone(q.Grams)
 	slices.Sort(grams)
 	grams = slices.Compact(grams)
@@ -179,14 +190,19 @@ func (s *Store) overlapCandidates(ctx context.Context, q lifecycle.OverlapQuery)
 	if err != nil {
 		return nil, s.fail(ctx, "overlap", err)
 	}
+	return ids, nil
+}
 
+// overlapTexts reads the texts of the projects at ids, of unit unless
+// it is "", in project ID order.
+func (s *Store) overlapTexts(ctx context.Context, ids []int64, unit string) ([]lifecycle.OverlapCandidate, error) {
 	var out []lifecycle.OverlapCandidate
 	for chunk := range slices.Chunk(ids, rowsPerStatement) {
 		query := `SELECT f.project_id, p.state, f.unit, f.name, f.content, f.parent_id FROM overlap_features f
 			JOIN projections p ON p.project_id = f.project_id WHERE f.id IN (` + inList(chunk, 1) + `)`
 		args := int64Args(chunk)
-		if q.Unit != "" {
-			args = append(args, q.Unit)
+		if unit != "" {
+			args = append(args, unit)
 			query += ` AND p.unit = $` + strconv.Itoa(len(args))
 		}
 		rows, err := s.db.QueryContext(ctx, query, args...)
@@ -225,65 +241,43 @@ func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecyc
 	lastBlock, _ := blockOf(last.Int64, bits)
 	// A portfolio smaller than a window is counted in one, of its size.
 	window := int(min(int64(s.windowBlocks()), lastBlock+1))
+	counts, h := s.counts.get(bits, window)
+	defer s.counts.put(h)
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	// The prefix is looked up rowsPerStatement bigrams at a time (a
-	// declaration may have tens of thousands); one statement per length.
-	stmts := map[int]*sql.Stmt{}
-	defer func() {
-		for _, st := range stmts {
-			st.Close()
-		}
-	}()
-	stmtFor := func(n int) (*sql.Stmt, error) {
-		if st, ok := stmts[n]; ok {
-			return st, nil
-		}
-		st, err := conn.PrepareContext(ctx, `SELECT block, ids FROM overlap_postings
-			WHERE gram IN (`+inList(make([]struct{}, n), 3)+`) AND block BETWEEN $1 AND $2`)
-		if err == nil {
-			stmts[n] = st
-		}
-		return st, err
-	}
 	keep := candidateFilter(probe)
-	counts := newWindowCounts(bits, window)
-	args := make([]any, 0, 2+min(len(prefix), rowsPerStatement))
 	var ids []int64
-	for first := int64(0); first <= lastBlock; first += int64(window) {
+	// The rows are read on the driver's connection (overlapcount.go), the
+	// prefix rowsPerStatement bigrams at a time (a declaration may have
+	// tens of thousands).
+	err = conn.Raw(func(dc any) error {
+		var qs []windowQuery
+		defer func() {
+			for _, q := range qs {
+				q.close() //nolint:errcheck // a statement only read from
+			}
+		}()
 		for chunk := range slices.Chunk(prefix, rowsPerStatement) {
-			stmt, err := stmtFor(len(chunk))
+			q, err := s.newWindowQuery(ctx, dc, chunk, h, counts)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			args = append(args[:0], first, first+int64(window)-1)
-			for _, g := range chunk {
-				args = append(args, int64(g))
-			}
-			rows, err := stmt.QueryContext(ctx, args...)
-			if err != nil {
-				return nil, err
-			}
-			for rows.Next() {
-				var block int64
-				var raw sql.RawBytes
-				if err := rows.Scan(&block, &raw); err != nil {
-					rows.Close()
-					return nil, err
-				}
-				counts.add(block-first, raw)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return nil, err
-			}
+			qs = append(qs, q)
 		}
-		ids = counts.flush(first, ids, keep)
-	}
-	return ids, nil
+		for first := int64(0); first <= lastBlock; first += int64(window) {
+			for _, q := range qs {
+				if err := q.count(ctx, first, first+int64(window)-1); err != nil {
+					return err
+				}
+			}
+			ids = counts.flush(first, ids, keep)
+		}
+		return nil
+	})
+	return ids, err
 }
 
 // candidateFilter decides from a project's size, as its postings entry

@@ -56,6 +56,8 @@ type Store struct {
 	// (tests only, on a new database) and overlapWindowBlocks.
 	overlapBits   uint
 	overlapWindow int
+	// counts are the window counts of the 第四条 checks (overlapcount.go).
+	counts *overlapCounts
 	// The 第四条 folder (overlappending.go): foldWake wakes it after a
 	// declaration, folderQuit stops it, folderDone is closed when it has.
 	foldWake               chan struct{}
@@ -136,7 +138,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 			c.maxConns = 16
 		}
 	}
-	db, err := openDB(ctx, d, dsn)
+	counts := &overlapCounts{}
+	db, err := openDB(ctx, d, dsn, counts)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +157,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	for _, r := range results {
 		c.logger.InfoContext(ctx, "sqlstore: migration applied", "dialect", string(d), "version", r.Source.Version, "duration", r.Duration)
 	}
-	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys, joined: c.writes}
+	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys, joined: c.writes, counts: counts}
 	// The projection's duties are the first joined write.
 	s.joined = append([]Write{s.writeDuties}, c.writes...)
 	if d == SQLite {

@@ -34,8 +34,11 @@ type Config struct {
 	// declared while it is in force; the zero value means
 	// DefaultRulebooks().
 	Rulebooks Rulebooks
-	// NewID generates project IDs; nil means 16 random bytes in hex
-	// (crypto/rand).
+	// NewID generates project IDs; nil means 16 bytes in hex: the
+	// millisecond of the call (6 bytes, big-endian) then 10 bytes of
+	// crypto/rand. The time first keeps a store's indexes on project_id
+	// appended at their end rather than written all over; the ID tells
+	// when the project was declared, which its history says anyway.
 	NewID func() string
 	// Snapshots is the number of projects whose latest fold the engine
 	// keeps in memory, to skip replaying their history on the next call;
@@ -112,10 +115,15 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// randomID is 16 random bytes in hex.
+// randomID is 16 bytes in hex: the milliseconds since the Unix epoch in
+// the first 6 (big-endian), 10 random bytes after.
 func randomID() string {
 	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	ms := uint64(time.Now().UnixMilli())
+	for i := range 6 {
+		b[i] = byte(ms >> (40 - 8*i))
+	}
+	_, _ = rand.Read(b[6:]) // crypto/rand.Read never fails
 	return hex.EncodeToString(b[:])
 }
 

@@ -23,9 +23,11 @@ func (s *Store) writeDuties(ctx context.Context, tx Tx, _ Dialect, req *lifecycl
 		}
 		duties = string(b)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE projections SET duties = $1 WHERE project_id = $2`, duties, stored[0].ProjectID)
+	_, err := tx.ExecContext(ctx, sqlDuties, duties, stored[0].ProjectID)
 	return err
 }
+
+const sqlDuties = `UPDATE projections SET duties = $1 WHERE project_id = $2`
 
 // dutiesChunk caps the projects one KeptDuties query names.
 const dutiesChunk = 500

@@ -12,7 +12,7 @@ import (
 // was a fifth of the writer's time. PostgreSQL's driver (pgx) caches
 // prepared statements per connection by itself.
 var appendStatements = []string{
-	sqlSnapshot,
+	sqlSnapshot, sqlDuties,
 	sqlFigureRow, sqlFigures,
 	sqlBumpState, sqlBumpDuty, sqlDropDuty, sqlBumpApproval,
 	sqlFeedHead, sqlFeedInsert, sqlDeliveries,
@@ -21,19 +21,26 @@ var appendStatements = []string{
 	sqlSavepoint, sqlRelease, sqlRollbackTo,
 }
 
+// readStatements are the reads of every request on a project (its
+// projection for If-Match, its kept fold), prepared once on SQLite as
+// well: parsing them again on each call was a fifth of a request's time
+// outside the writer.
+var readStatements = []string{sqlSummary, sqlLoadSnapshot}
+
 const (
 	sqlSavepoint  = `SAVEPOINT govit_append`
 	sqlRelease    = `RELEASE govit_append`
 	sqlRollbackTo = `ROLLBACK TO govit_append`
 )
 
-// prepareAppendStatements prepares appendStatements on a SQLite store.
+// prepareAppendStatements prepares appendStatements and readStatements
+// on a SQLite store.
 func (s *Store) prepareAppendStatements(ctx context.Context) error {
 	if s.dialect != SQLite {
 		return nil
 	}
-	s.prepared = make(map[string]*sql.Stmt, len(appendStatements))
-	for _, q := range appendStatements {
+	s.prepared = make(map[string]*sql.Stmt, len(appendStatements)+len(readStatements))
+	for _, q := range append(appendStatements[:len(appendStatements):len(appendStatements)], readStatements...) {
 		st, err := s.db.PrepareContext(ctx, q)
 		if err != nil {
 			return err
@@ -102,4 +109,13 @@ func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any)
 		return st.QueryRowContext(ctx, args...)
 	}
 	return t.Tx.QueryRowContext(ctx, query, args...)
+}
+
+// queryRow runs query on the store's pool: prepared where the store has
+// it (SQLite), else as *sql.DB does.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := s.prepared[query]; ok {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return s.db.QueryRowContext(ctx, query, args...)
 }

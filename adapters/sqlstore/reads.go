@@ -45,6 +45,9 @@ func (s *Store) queryEvents(ctx context.Context, op, query string, args ...any) 
 	return out, nil
 }
 
+const sqlLoadSnapshot = `SELECT p.version, s.version, s.data FROM projections p
+	LEFT JOIN snapshots s ON s.project_id = p.project_id WHERE p.project_id = $1`
+
 // LoadSnapshot implements lifecycle.SnapshotStore: one row, the
 // projection's version and the snapshot's data when it is of that version
 // (an append without a snapshot leaves an older one, which is not
@@ -61,8 +64,7 @@ func (s *Store) LoadSnapshot(ctx context.Context, projectID string) (lifecycle.S
 		sv   sql.NullInt64
 		data []byte
 	)
-	err := s.db.QueryRowContext(ctx, `SELECT p.version, s.version, s.data FROM projections p
-		LEFT JOIN snapshots s ON s.project_id = p.project_id WHERE p.project_id = $1`, projectID).Scan(&snap.Version, &sv, &data)
+	err := s.queryRow(ctx, sqlLoadSnapshot, projectID).Scan(&snap.Version, &sv, &data)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return lifecycle.Snapshot{}, lifecycle.NotFoundError(projectID)
@@ -101,6 +103,8 @@ func (s *Store) LoadPage(ctx context.Context, projectID string, after int64, lim
 	return out, nil
 }
 
+const sqlSummary = `SELECT ` + projectionColumns + ` FROM projections WHERE project_id = $1`
+
 // Summary implements lifecycle.SummaryReader: the project's projection
 // row.
 func (s *Store) Summary(ctx context.Context, projectID string) (lifecycle.Summary, error) {
@@ -110,7 +114,7 @@ func (s *Store) Summary(ctx context.Context, projectID string) (lifecycle.Summar
 	if !storable(projectID) {
 		return lifecycle.Summary{}, lifecycle.NotFoundError(projectID)
 	}
-	sum, err := scanSummary(s.db.QueryRowContext(ctx, `SELECT `+projectionColumns+` FROM projections WHERE project_id = $1`, projectID))
+	sum, err := scanSummary(s.queryRow(ctx, sqlSummary, projectID))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return lifecycle.Summary{}, lifecycle.NotFoundError(projectID)

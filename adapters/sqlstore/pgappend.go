@@ -66,63 +66,109 @@ func (s *Store) pipelined(op *appendOp) bool {
 	return s.dialect == Postgres && len(s.joined) == 1 && len(op.extra) == 0
 }
 
-// pgAppend runs op on one of the pool's connections through pgx.
-func (s *Store) pgAppend(ctx context.Context, op *appendOp) error {
+// withPgx runs fn on one of the pool's connections, through pgx.
+func (s *Store) withPgx(ctx context.Context, fn func(*pgx.Conn) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	err = conn.Raw(func(dc any) error {
+	return conn.Raw(func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("sqlstore: a PostgreSQL connection of type %T", dc)
 		}
-		return s.pgAppendOn(ctx, c.Conn(), op)
+		return fn(c.Conn())
 	})
+}
+
+// pgAppend runs op alone, in a transaction of its own.
+func (s *Store) pgAppend(ctx context.Context, op *appendOp) error {
+	err := s.withPgx(ctx, func(c *pgx.Conn) error { return s.pgAppendOn(ctx, c, op) })
 	if err != nil {
 		return err
 	}
+	s.commits.Add(1)
+	s.committed.Add(1)
+	s.appended(op)
+	return nil
+}
+
+// appended wakes the sequencer, and the 第四条 folder after a declaration.
+func (s *Store) appended(op *appendOp) {
 	s.wakeSequencer()
 	if op.req.Overlap != nil {
 		s.wakeFolder()
 	}
-	return nil
 }
 
-func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error {
+// seal checks op against the project's head (version cur, last hash
+// prev; 0 and nil for a new project) and seals its rows.
+func (s *Store) sealOn(ctx context.Context, op *appendOp, cur int64, prev []byte) error {
 	rs, req := op.rows, op.req
-	id := rs[0].projectID
-	var (
-		cur  int64
-		prev []byte
-	)
-	err := c.QueryRow(ctx, sqlHead, id).Scan(&cur, &prev)
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		cur, prev = 0, make([]byte, s.newHash().Size())
-	case err != nil:
-		return err
-	}
 	if cur != req.Expected {
-		s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", req.Expected, "actual", cur)
-		return lifecycle.ConflictError(id, req.Expected, cur)
+		s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", rs[0].projectID, "expected", req.Expected, "actual", cur)
+		return lifecycle.ConflictError(rs[0].projectID, req.Expected, cur)
+	}
+	if prev == nil {
+		prev = make([]byte, s.newHash().Size())
 	}
 	for i := range rs {
 		r := &rs[i]
 		r.keyID = s.sealingKey()
+		var err error
 		if r.hash, err = s.seal(prev, *r); err != nil {
 			return err
 		}
 		prev = r.hash
 	}
-	kc, claim := lifecycle.KeyClaimFrom(ctx)
-	b, err := s.pgBatch(op, claim, kc)
-	if err != nil {
+	return nil
+}
+
+func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error {
+	var (
+		cur  int64
+		prev []byte
+	)
+	err := c.QueryRow(ctx, sqlHead, op.rows[0].projectID).Scan(&cur, &prev)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
+	if err := s.sealOn(ctx, op, cur, prev); err != nil {
+		return err
+	}
+	kc, claim := lifecycle.KeyClaimFrom(ctx)
+	b := &pgx.Batch{}
+	if claim {
+		b.Queue("begin")
+	}
+	if err := s.queueAppend(b, op); err != nil {
+		return err
+	}
+	if claim {
+		b.Queue(sqlCommitKey, op.rows[0].projectID, op.req.Summary.Version, kc.Actor, kc.Key, kc.Token)
+	}
 	br := c.SendBatch(ctx, b)
-	err = s.pgResults(br, op, claim, kc)
+	err = func() error {
+		if claim {
+			if _, err := br.Exec(); err != nil {
+				return err
+			}
+		}
+		if err := s.readAppend(br, op); err != nil {
+			return err
+		}
+		if claim {
+			tag, err := br.Exec()
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() != 1 {
+				return lifecycle.KeyTakenError(kc.Key)
+			}
+		}
+		return nil
+	}()
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
@@ -143,17 +189,12 @@ func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error
 	return err
 }
 
-// pgBatch queues op's writes; claim is whether it commits the idempotency
-// key kc, and so runs in an explicit transaction.
-func (s *Store) pgBatch(op *appendOp, claim bool, kc lifecycle.KeyClaim) (*pgx.Batch, error) {
+// queueAppend queues op's writes, op sealed.
+func (s *Store) queueAppend(b *pgx.Batch, op *appendOp) error {
 	rs, req := op.rows, op.req
 	id := rs[0].projectID
 	sum := req.Summary
 	sum.ProjectID = id
-	b := &pgx.Batch{}
-	if claim {
-		b.Queue("begin")
-	}
 	for _, r := range rs {
 		var payload any
 		if len(r.payload) > 0 {
@@ -165,7 +206,7 @@ func (s *Store) pgBatch(op *appendOp, claim bool, kc lifecycle.KeyClaim) (*pgx.B
 	if sum.Duties != nil {
 		j, err := json.Marshal(sum.Duties)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		duties = string(j)
 	}
@@ -181,54 +222,35 @@ func (s *Store) pgBatch(op *appendOp, claim bool, kc lifecycle.KeyClaim) (*pgx.B
 		grams := sortedGrams(f.Grams)
 		b.Queue(sqlOverlapPG, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
 	}
-	if claim {
-		b.Queue(sqlCommitKey, id, sum.Version, kc.Actor, kc.Key, kc.Token)
-	}
 	args, _, err := s.figureArgs(sum)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	b.Queue(sqlTail, append(args, req.Expected)...)
-	return b, nil
+	return nil
 }
 
-// pgResults reads the batch's answers in the order pgBatch queued them,
+// readAppend reads the answers to what queueAppend queued, in order,
 // keeping the events' seqs.
-func (s *Store) pgResults(br pgx.BatchResults, op *appendOp, claim bool, kc lifecycle.KeyClaim) error {
-	if claim {
-		if _, err := br.Exec(); err != nil {
-			return err
-		}
-	}
+func (s *Store) readAppend(br pgx.BatchResults, op *appendOp) error {
 	for i := range op.rows {
 		if err := br.QueryRow().Scan(&op.rows[i].seq); err != nil {
 			return err
 		}
 	}
-	if _, err := br.Exec(); err != nil { // projection
-		return err
-	}
+	n := 2 // projection; figures, deltas and feed marks
 	if op.req.Snapshot != nil {
-		if _, err := br.Exec(); err != nil {
-			return err
-		}
+		n++
 	}
 	if op.req.Overlap != nil {
+		n++
+	}
+	for range n {
 		if _, err := br.Exec(); err != nil {
 			return err
 		}
 	}
-	if claim {
-		tag, err := br.Exec()
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() != 1 {
-			return lifecycle.KeyTakenError(kc.Key)
-		}
-	}
-	_, err := br.Exec() // figures, deltas, feed marks
-	return err
+	return nil
 }
 
 // sortedGrams are the distinct bigrams of a declaration, sorted, as the

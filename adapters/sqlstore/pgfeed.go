@@ -41,6 +41,10 @@ const (
 	sequenceBatch = 10000
 	// sequenceTick is how often an instance runs the sequencer unasked.
 	sequenceTick = time.Second
+	// sequenceDelay is how long the sequencer waits after an append
+	// wakes it, for others to commit: one run then positions them all.
+	// A read of the feed does not wait for it (it sequences first).
+	sequenceDelay = 20 * time.Millisecond
 )
 
 const (
@@ -165,6 +169,12 @@ func (s *Store) sequencer() {
 		case <-s.seqQuit:
 			return
 		case <-s.seqWake:
+			// Let the appends committing meanwhile join this run.
+			select {
+			case <-time.After(sequenceDelay):
+			case <-s.seqQuit:
+				return
+			}
 		case <-tick.C:
 		}
 		for {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -66,6 +67,10 @@ type Store struct {
 	// after an append, seqQuit stops it, seqDone is closed when it has.
 	seqWake          chan struct{}
 	seqQuit, seqDone chan struct{}
+	// pgq hands this process's appends to the batch writers of a
+	// PostgreSQL store (pgbatch.go); pgDone waits for them to stop.
+	pgq    chan *appendOp
+	pgDone sync.WaitGroup
 }
 
 var _ lifecycle.Store = (*Store)(nil)
@@ -183,6 +188,11 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		s.seqWake = make(chan struct{}, 1)
 		s.seqQuit, s.seqDone = make(chan struct{}), make(chan struct{})
 		go s.sequencer()
+		s.pgq = make(chan *appendOp)
+		s.quit = make(chan struct{})
+		for range pgWriters {
+			s.pgDone.Go(s.pgWriter)
+		}
 	}
 	if d == SQLite {
 		s.queue = make(chan *appendOp)
@@ -203,7 +213,10 @@ func (s *Store) Close() error {
 		case <-s.quit:
 		default:
 			close(s.quit)
-			<-s.stopped
+			if s.stopped != nil {
+				<-s.stopped
+			}
+			s.pgDone.Wait()
 		}
 	}
 	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtInsert, s.stmtUpsert} {

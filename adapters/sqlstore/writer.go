@@ -145,15 +145,18 @@ func conflict(id string, expected, actual int64, cause error) error {
 // context can withdraw it; after, the caller waits for the commit, so
 // that an append is never reported failed once it may have committed.
 func (s *Store) submit(ctx context.Context, op *appendOp) error {
-	if s.queue == nil {
-		if s.pipelined(op) {
-			return s.pgAppend(ctx, op)
-		}
+	queue := s.queue
+	switch {
+	case s.batched(op):
+		queue = s.pgq
+	case s.pipelined(op):
+		return s.pgAppend(ctx, op)
+	case queue == nil:
 		return s.single(ctx, op)
 	}
 	op.done = make(chan error, 1)
 	select {
-	case s.queue <- op:
+	case queue <- op:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-s.quit:
@@ -289,7 +292,9 @@ func (s *Store) commitBatch(batch []*appendOp) {
 
 // WriterStats counts, since Open, the transactions the SQLite writer
 // committed and the appends they held: their ratio is the mean batch of
-// group commit. Both are 0 on PostgreSQL.
+// group commit. On PostgreSQL it counts the transactions of the batch
+// writers and of appends run alone through pgx (pgbatch.go), not those
+// of appends with joined writes.
 func (s *Store) WriterStats() (commits, appends int64) {
 	return s.commits.Load(), s.committed.Load()
 }

@@ -51,10 +51,9 @@ const (
 	sqlSequenceLock = `SELECT pos FROM feed_head FOR UPDATE`
 	sqlSequence     = `WITH moved AS (
 	  DELETE FROM feed_pending WHERE seq IN (SELECT seq FROM feed_pending ORDER BY seq LIMIT $2)
-	  RETURNING seq, unit),
+	  RETURNING seq, unit, project_id, at),
 	numbered AS (
-	  SELECT m.seq, m.unit, e.project_id, e.at, $1::bigint + row_number() OVER (ORDER BY m.seq) AS pos
-	  FROM moved m JOIN events e ON e.seq = m.seq),
+	  SELECT seq, unit, project_id, at, $1::bigint + row_number() OVER (ORDER BY seq) AS pos FROM moved),
 	f AS (INSERT INTO event_feed (pos, seq) SELECT pos, seq FROM numbered),
 	d AS (INSERT INTO webhook_deliveries (webhook_id, pos, project_id, next_at)
 	  SELECT w.id, n.pos, n.project_id, n.at FROM numbered n JOIN webhooks w ON w.sees_all <> 0 OR w.unit = n.unit)

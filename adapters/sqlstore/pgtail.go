@@ -64,8 +64,8 @@ const sqlTail = `WITH old AS (
 	  UNION ALL
 	  SELECT $2::text, $3::text, $5::integer, $16::integer, 1 WHERE $16::integer IS NOT NULL),
 	fp AS (
-	  INSERT INTO feed_pending (seq, unit)
-	  SELECT seq, $2::text FROM events WHERE project_id = $1::text AND version > $21::bigint)
+	  INSERT INTO feed_pending (seq, unit, project_id, at)
+	  SELECT seq, $2::text, project_id, at FROM events WHERE project_id = $1::text AND version > $21::bigint)
 	SELECT 1`
 
 // pgTail runs sqlTail in tx, after the events after version expected.

@@ -29,7 +29,12 @@ type FeedQuery struct {
 // FeedEvent is an event with its place in the feed.
 type FeedEvent struct {
 	// Position is the event's place in the store's feed: consecutive
-	// from 1, in the order the appends committed.
+	// from 1, given to an event only once it has committed and never
+	// taken back, so that a reader past a position finds nothing new at
+	// or below it. A project's events are in version order; events of
+	// different projects follow the order of their commits, or, for
+	// appends that commit at nearly the same moment on a store that
+	// positions events after commit (PostgreSQL), either order.
 	Position int64 `json:"position"`
 	// Cursor resumes the feed after this event.
 	Cursor string `json:"cursor"`
@@ -44,8 +49,9 @@ type FeedPage struct {
 	Next   string      `json:"next_cursor"`
 }
 
-// FeedStore is a Store with a durable feed: every event of every project
-// in one gap-free sequence, in commit order. A cursor from another store,
+// FeedStore is a Store with a durable feed: every committed event of
+// every project in one gap-free sequence (see FeedEvent.Position), an
+// event acknowledged by Append in the next Feed read. A cursor from another store,
 // or not from a feed at all, is refused as invalid (KindInvalid, code
 // invalid_cursor).
 type FeedStore interface {

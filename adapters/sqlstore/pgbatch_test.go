@@ -17,7 +17,9 @@ import (
 // transactions, each still checked against its own expected version.
 // Racers on one project (from two instances, so that batches of both
 // fail on each other's versions and their appends run again alone) win
-// exactly one append per version; the others are conflicts.
+// exactly one append per version; the others are conflicts. Totals
+// rebuilt from the figures while the appends run end as the running
+// totals kept through them.
 func TestPostgresGroupCommit(t *testing.T) {
 	dsn := sqltest.PostgresDSN(t)
 	a, b := open(t, dsn), open(t, dsn)
@@ -59,7 +61,30 @@ func TestPostgresGroupCommit(t *testing.T) {
 			}
 		})
 	}
+	// Meanwhile the totals are rebuilt now and then, and sequenced.
+	stop := make(chan struct{})
+	var rebuilds sync.WaitGroup
+	rebuilds.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			assert.NoError(t, b.RebuildTotals(t.Context()))
+			_, err := a.Sequence(t.Context())
+			assert.NoError(t, err)
+		}
+	})
 	wg.Wait()
+	close(stop)
+	rebuilds.Wait()
+	_, err := a.Sequence(t.Context())
+	require.NoError(t, err)
+	folded := totals(t, a)
+	require.NoError(t, a.RebuildTotals(t.Context()))
+	require.Equal(t, totals(t, a), folded, "the totals kept through concurrent rebuilds are the figures' sums")
+
 	commits, appends := a.WriterStats()
 	commitsB, appendsB := b.WriterStats()
 	t.Logf("%d+%d appends in %d+%d transactions; %d conflicts", appends, appendsB, commits, commitsB, conflicts)

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -108,4 +111,67 @@ func BenchmarkEngineAction(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkActionClients16 is BenchmarkAction's cycle by 16 concurrent
+// clients over HTTP on SQLite (group commit): one op is one action. Its
+// cpu-µs/op, the whole process's CPU time per action (server, store and
+// the clients), is what bounds the actions per second on a machine of few
+// cores, and it moves little with the machine's other load, unlike the
+// wall time.
+func BenchmarkActionClients16(b *testing.B) {
+	store := openStore(b, filepath.Join(b.TempDir(), "bench.db"))
+	eng, err := lifecycle.New(lifecycle.Config{Store: store})
+	require.NoError(b, err)
+	auth, err := NewTokenAuthenticator(testTokens)
+	require.NoError(b, err)
+	api, err := New(Config{Engine: eng, Auth: auth})
+	require.NoError(b, err)
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	srv.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = 16
+	body, err := json.Marshal(declaration(unitA, "负载测试项目"))
+	require.NoError(b, err)
+	withdraw := []byte(`{"reason":"压力测试"}`)
+	post := func(path, ifMatch string, data []byte, want int) (*http.Response, error) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(data))
+		req.Header.Set("Authorization", "Bearer "+asUnitA)
+		req.Header.Set("Content-Type", "application/json")
+		if ifMatch != "" {
+			req.Header.Set("If-Match", ifMatch)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			return nil, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			return nil, fmt.Errorf("%s: %d", path, resp.StatusCode)
+		}
+		return resp, nil
+	}
+	clients := 16
+	b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	report := cpuPerOp(b)
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var loc, tag string
+		for i := 0; pb.Next(); i++ {
+			if i%2 == 0 {
+				resp, err := post("/v1/projects", "", body, http.StatusCreated)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				loc, tag = resp.Header.Get("Location"), resp.Header.Get("ETag")
+			} else if _, err := post(loc+"/actions/withdraw", tag, withdraw, http.StatusOK); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "actions/s")
+	report()
 }

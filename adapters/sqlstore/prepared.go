@@ -111,11 +111,14 @@ func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any)
 	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
-// queryRow runs query on the store's pool: prepared where the store has
-// it (SQLite), else as *sql.DB does.
+// queryRow runs query, a read of one row by its key, on the store's
+// pool: prepared where the store has it (SQLite), else as *sql.DB does.
+// On SQLite a read that has begun runs to its end (callers check ctx
+// first): watching a cancellable context costs database/sql and the
+// driver a goroutine each per query, more than the read itself.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if st, ok := s.prepared[query]; ok {
-		return st.QueryRowContext(ctx, args...)
+		return st.QueryRowContext(context.WithoutCancel(ctx), args...)
 	}
 	return s.db.QueryRowContext(ctx, query, args...)
 }

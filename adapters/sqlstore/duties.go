@@ -13,18 +13,30 @@ var _ lifecycle.DutyReader = (*Store)(nil)
 
 // writeDuties keeps the append's duties (Summary.Duties) in the project's
 // projection row, in the append's transaction; an append without them
-// clears the row's, so that duties never lag the projection.
-func (s *Store) writeDuties(ctx context.Context, tx Tx, _ Dialect, req *lifecycle.AppendRequest, stored []lifecycle.Event) error {
-	var duties any
-	if req.Summary.Duties != nil {
-		b, err := json.Marshal(req.Summary.Duties)
-		if err != nil {
-			return err
-		}
-		duties = string(b)
+// clears the row's, so that duties never lag the projection. On SQLite
+// the writer stores them with the projection's row (upsertProjection).
+func (s *Store) writeDuties(ctx context.Context, tx Tx, d Dialect, req *lifecycle.AppendRequest, stored []lifecycle.Event) error {
+	if d == SQLite {
+		return nil
 	}
-	_, err := tx.ExecContext(ctx, sqlDuties, duties, stored[0].ProjectID)
+	duties, err := dutiesArg(req.Summary.Duties)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, sqlDuties, duties, stored[0].ProjectID)
 	return err
+}
+
+// dutiesArg is the duties column's value: their JSON, or NULL.
+func dutiesArg(duties []lifecycle.Obligation) (any, error) {
+	if duties == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(duties)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
 }
 
 const sqlDuties = `UPDATE projections SET duties = $1 WHERE project_id = $2`

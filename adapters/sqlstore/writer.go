@@ -45,6 +45,11 @@ type appendOp struct {
 	rows  []row
 	extra []Write
 	done  chan error
+	// duties is the projection's duties as SQLite's writer stores them,
+	// encoded by the caller (prepareSQLite); stored are the events as
+	// stored, once the writer has written them.
+	duties any
+	stored []lifecycle.Event
 }
 
 // Append implements lifecycle.Store: AppendWith with the events and
@@ -95,6 +100,9 @@ func (s *Store) AppendWith(ctx context.Context, req lifecycle.AppendRequest, ext
 	}
 	req.Summary.ProjectID = id
 	req.Summary.Version = req.Events[len(req.Events)-1].Version
+	if err := s.prepareSQLite(op); err != nil {
+		return nil, err
+	}
 
 	err := s.submit(ctx, op)
 	if err != nil {
@@ -113,7 +121,7 @@ func (s *Store) AppendWith(ctx context.Context, req lifecycle.AppendRequest, ext
 		return nil, s.fail(ctx, "append", err)
 	}
 	s.changed.fire()
-	out, err := storedEvents(op.rows)
+	out, err := op.storedCopy()
 	if err != nil {
 		return nil, err
 	}
@@ -342,13 +350,7 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 		prev = r.hash
 	}
 	sum := req.Summary
-	a := sum.Approved
-	_, err = tx.StmtContext(ctx, s.stmtUpsert).ExecContext(ctx,
-		id, sum.Name, sum.Unit, sum.Kind, string(sum.State), sum.Version,
-		amount(a.Central), amount(a.Municipal), amount(a.District), amount(a.SelfFunded),
-		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, s.timeArg(lifecycle.StoreTime(sum.UpdatedAt)),
-		sum.BudgetYear, sum.BudgetEntryYear)
-	if err != nil {
+	if err := s.upsertProjection(ctx, tx, op); err != nil {
 		return err
 	}
 	if req.Snapshot != nil {
@@ -377,6 +379,7 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 	if err != nil {
 		return err
 	}
+	op.stored = stored
 	for _, w := range s.joined {
 		if err := w(ctx, tx, s.dialect, req, stored); err != nil {
 			return err

@@ -138,6 +138,9 @@ func queryBool(r *http.Request, name string) (bool, *Problem) {
 // checkQuery refuses query parameters the endpoint does not know, so a
 // misspelt filter is not silently ignored.
 func checkQuery(r *http.Request, known ...string) *Problem {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
 	for _, k := range sortedQueryKeys(r) {
 		ok := false
 		for _, n := range known {

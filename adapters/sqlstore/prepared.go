@@ -5,14 +5,14 @@ import (
 	"database/sql"
 )
 
-// The statements every append runs, besides the two of Open's own that
-// SQLite's writer uses (head, insert). On SQLite they are prepared once
+// The statements every append runs, besides the one of Open's own that
+// SQLite's writer uses (the head). On SQLite they are prepared once
 // when the store opens and reused by every transaction of the writer:
 // modernc's driver keeps no statement cache, and parsing them again for
 // each append was a fifth of the writer's time. PostgreSQL's driver (pgx)
 // caches prepared statements per connection by itself.
 var appendStatements = []string{
-	sqlSnapshot, sqlProjectionDuties,
+	sqlInsertSQLite, sqlSnapshot, sqlProjectionDuties,
 	sqlFigureRow, sqlFigures,
 	sqlBumpState, sqlBumpDuty, sqlDropDuty, sqlBumpApproval,
 	sqlFeedHead, sqlFeedInsert, sqlDeliveries,

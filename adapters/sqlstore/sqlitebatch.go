@@ -57,3 +57,28 @@ func (op *appendOp) storedCopy() ([]lifecycle.Event, error) {
 	}
 	return out, nil
 }
+
+// sqlInsertSQLite is sqlInsert without RETURNING: on SQLite seq is the
+// row's rowid, which the driver reports with every insert, and a
+// statement with RETURNING costs SQLite and database/sql a result set.
+const sqlInsertSQLite = `INSERT INTO events (project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash, key_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+
+// eventInsert returns the insert of one event row in tx, which returns
+// the row's seq.
+func (s *Store) eventInsert(ctx context.Context, tx *stmtTx) func(args ...any) (int64, error) {
+	if s.dialect == SQLite {
+		return func(args ...any) (int64, error) {
+			res, err := tx.ExecContext(ctx, sqlInsertSQLite, args...)
+			if err != nil {
+				return 0, err
+			}
+			return res.LastInsertId()
+		}
+	}
+	insert := tx.StmtContext(ctx, s.stmtInsert)
+	return func(args ...any) (seq int64, err error) {
+		err = insert.QueryRowContext(ctx, args...).Scan(&seq)
+		return seq, err
+	}
+}

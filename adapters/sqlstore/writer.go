@@ -330,7 +330,7 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 		s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", req.Expected, "actual", cur)
 		return lifecycle.ConflictError(id, req.Expected, cur)
 	}
-	insert := tx.StmtContext(ctx, s.stmtInsert)
+	insert := s.eventInsert(ctx, tx)
 	for i := range rs {
 		r := &rs[i]
 		r.keyID = s.sealingKey()
@@ -341,9 +341,7 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 		if len(r.payload) > 0 {
 			payload = r.payload
 		}
-		err := insert.QueryRowContext(ctx,
-			r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash, r.keyID,
-		).Scan(&r.seq)
+		r.seq, err = insert(r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash, r.keyID)
 		if err != nil {
 			return err
 		}

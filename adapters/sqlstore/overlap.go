@@ -241,13 +241,14 @@ func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecyc
 	lastBlock, _ := blockOf(last.Int64, bits)
 	// A portfolio smaller than a window is counted in one, of its size.
 	window := int(min(int64(s.windowBlocks()), lastBlock+1))
-	counts, h := s.counts.get(bits, window)
-	defer s.counts.put(h)
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
+	// Taken with the connection: as many counts as connections at most.
+	counts, h := s.counts.get(bits, window)
+	defer s.counts.put(h)
 	keep := candidateFilter(probe)
 	var ids []int64
 	// The rows are read on the driver's connection (overlapcount.go), the

@@ -29,8 +29,8 @@ import (
 //     behind a header naming its block and its number of entries, and
 //     adds them to the check's counts. Go sees one call per bigram and
 //     window, with no copy of the rows; SQLite holds the rows of one
-//     bigram over one window (at most a window's entries, 128 KiB) at a
-//     time, in its own memory;
+//     bigram over one window (at most a window's entries, 128 KiB, and
+//     their headers) at a time, in its own memory;
 //   - on PostgreSQL the rows are read through pgx's own interface on the
 //     check's connection ((*sql.Conn).Raw), whose RawValues are views of
 //     the connection's read buffer: database/sql offers no way to scan a
@@ -46,18 +46,33 @@ import (
 const sqlOverlapCountFunc = "govit_overlap_count"
 
 // The header of a row in the concatenation govit_overlap_count reads:
-// the row's block relative to the window's first, then its number of
-// entries, each in three bytes of seven bits (SQLite's char() of a code
-// point under 128 is that one byte).
-const (
-	countHeaderSize = 6
-	countHeaderMax  = 1<<21 - 1
-)
+// 1, then the row's block relative to the window's first and its number
+// of entries, seven decimal digits each — an integer SQLite turns into
+// text in a buffer it keeps from row to row, where char() or printf()
+// would allocate (under the allocator's lock, which all connections
+// share) for every row. Seven digits hold any window and block: a window
+// is at most 1 << overlapWindowBits projects.
+const countHeaderSize = 15
 
 // sqlOverlapCountHeader is that header, in SQL, for a row of
 // overlap_postings when the window starts at block $1.
-const sqlOverlapCountHeader = `char((block - $1) >> 14 & 127, (block - $1) >> 7 & 127, (block - $1) & 127,
-		octet_length(ids) / 4 >> 14 & 127, octet_length(ids) / 4 >> 7 & 127, octet_length(ids) / 4 & 127)`
+const sqlOverlapCountHeader = `CAST(100000000000000 + (block - $1) * 10000000 + octet_length(ids) / 4 AS TEXT)`
+
+// countHeader reads a header: the block relative to the window's first
+// and the row's number of entries.
+func countHeader(h []byte) (rel int64, n int, ok bool) {
+	if len(h) < countHeaderSize || h[0] != '1' {
+		return 0, 0, false
+	}
+	var v [2]int64
+	for i, c := range h[1:countHeaderSize] {
+		if c < '0' || c > '9' {
+			return 0, 0, false
+		}
+		v[i/7] = v[i/7]*10 + int64(c-'0')
+	}
+	return v[0], int(v[1]), true
+}
 
 // overlapCounts keeps, for one store, the window counts of the checks in
 // progress (by a small handle, the argument through which the SQLite
@@ -100,9 +115,10 @@ func (oc *overlapCounts) get(bits uint, blocks int) (*windowCounts, int64) {
 	return c, int64(h)
 }
 
-// put gives back the counts of handle h, zeroed (flushed), for the next
-// check. Of counts given back, it keeps as many as checks have run at
-// once.
+// put gives back the counts of handle h, zeroed, for the next check. Of
+// counts given back, it keeps as many as checks have run at once (each
+// check holds a connection while it has counts: the store's connections
+// bound them).
 func (oc *overlapCounts) put(h int64) {
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
@@ -144,17 +160,16 @@ func (oc *overlapCounts) sqliteCount(_ *sqlite.FunctionContext, args []driver.Va
 	}
 	rows, _ := args[1].([]byte)
 	for len(rows) > 0 {
-		if len(rows) < countHeaderSize {
-			return nil, fmt.Errorf("%s: a row's header cut short", sqlOverlapCountFunc)
+		rel, n, ok := countHeader(rows)
+		if !ok {
+			return nil, fmt.Errorf("%s: a row without its header", sqlOverlapCountFunc)
 		}
-		rel := int64(rows[0])<<14 | int64(rows[1])<<7 | int64(rows[2])
-		n := (int(rows[3])<<14 | int(rows[4])<<7 | int(rows[5])) * entrySize
 		rows = rows[countHeaderSize:]
-		if n > len(rows) {
+		if n*entrySize > len(rows) {
 			return nil, fmt.Errorf("%s: a row cut short", sqlOverlapCountFunc)
 		}
-		c.add(rel, rows[:n])
-		rows = rows[n:]
+		c.add(rel, rows[:n*entrySize])
+		rows = rows[n*entrySize:]
 	}
 	return nil, nil
 }

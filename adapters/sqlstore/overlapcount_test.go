@@ -2,17 +2,18 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql/driver"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
 // TestOverlapWindowCountsEveryEntry writes postings rows by hand — blocks
-// on either side of 127 and of 16,383 (where the block's header byte on
-// SQLite carries over), a row of 200 entries (over 127 entries), bigrams
-// above 2⁶³, a bigram not probed, rows in the next window — and reads
-// them a window at a time as a check does: every entry of every probed
-// row is counted once, at its project, with its size, and nothing else.
+// from the first of a window to its 20,001st, a row of 200 entries,
+// bigrams above 2⁶³, a bigram not probed, rows in the next window — and
+// reads them a window at a time as a check does: every entry of every
+// probed row is counted once, at its project, with its size, and
+// nothing else.
 func TestOverlapWindowCountsEveryEntry(t *testing.T) {
 	const g1, g2, g3 = uint64(1<<63 + 5), uint64(42), uint64(1<<63 + 6)
 	type row struct {
@@ -129,4 +130,28 @@ func TestOverlapCountsKeptBetweenChecks(t *testing.T) {
 	oc.put(hc)
 	_, h := oc.get(10, 1)
 	require.Zero(t, h)
+}
+
+// TestOverlapCountHeaderRefusesWhatItDidNotWrite: govit_overlap_count
+// reads the headers SQL writes, and fails on anything else rather than
+// counting it.
+func TestOverlapCountHeaderRefusesWhatItDidNotWrite(t *testing.T) {
+	rel, n, ok := countHeader([]byte("100200010000300rest"))
+	require.True(t, ok)
+	require.EqualValues(t, 20001, rel)
+	require.Equal(t, 300, n)
+	for _, h := range []string{"", "10020001000030", "200200010000300", "10020a010000300", "1002000100003-0"} {
+		_, _, ok := countHeader([]byte(h))
+		require.False(t, ok, "%q", h)
+	}
+	var oc overlapCounts
+	_, h := oc.get(2, 2)
+	for _, rows := range []string{"1000000100000020000", "x", "100000010000001ab"} {
+		_, err := oc.sqliteCount(nil, []driver.Value{h, []byte(rows)})
+		require.Error(t, err, "%q", rows)
+	}
+	_, err := oc.sqliteCount(nil, []driver.Value{h + 1, []byte{}})
+	require.Error(t, err, "no check under that handle")
+	_, err = oc.sqliteCount(nil, []driver.Value{h, []byte("1000000100000010001")})
+	require.NoError(t, err)
 }

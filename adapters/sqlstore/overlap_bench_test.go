@@ -46,7 +46,8 @@ const envOverlapPortfolios = "GOVIT_OVERLAP_PORTFOLIOS"
 //   - 8x-p50-ms and 8x-max-ms: the wall time of 8 checks started at
 //     once until the last answers, median and worst of 15 rounds;
 //   - live-B and live8-B: the peak of the live heap while one check runs,
-//     and while 8 run at once, above the live heap before. The live heap
+//     and while 8 run at once, above the live heap before, and
+//     index-live-B the same for the index's part alone. The live heap
 //     is runtime/metrics' /gc/heap/live:bytes, what the last garbage
 //     collection found reachable (objects allocated during it included);
 //     for this part of the benchmark the collector's target is set to 1%
@@ -139,12 +140,17 @@ func benchOverlapCheck(b *testing.B, s *Store, probes []lifecycle.OverlapQuery) 
 	b.ReportMetric(float64(rounds[len(rounds)/2].Microseconds())/1000, "8x-p50-ms")
 	b.ReportMetric(float64(rounds[len(rounds)-1].Microseconds())/1000, "8x-max-ms")
 
-	b.ReportMetric(float64(peakLive(func() { time.Sleep(time.Millisecond); runtime.GC() })), "idle-B")
 	i := 0
 	b.ReportMetric(float64(peakLive(func() {
 		check(i)
 		i++
 	})), "live-B")
+	b.ReportMetric(float64(peakLive(func() {
+		if _, err := s.overlapCandidateIDs(ctx, probes[i%len(probes)]); err != nil {
+			b.Error(err)
+		}
+		i++
+	})), "index-live-B")
 	b.ReportMetric(float64(peakLive(func() {
 		var wg sync.WaitGroup
 		for k := range 8 {

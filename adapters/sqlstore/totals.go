@@ -63,7 +63,8 @@ const (
 )
 
 // bump adds a project's figures to the running totals (sign 1) or takes
-// them out (sign -1). The totals are what Stats reads: a few rows per
+// them out (sign -1), on SQLite; on PostgreSQL appends write delta rows
+// instead (sqlTail). The totals are what Stats reads: a few rows per
 // unit, kind, budget year and state, however many projects there are.
 // Callers hold the feed head's lock, so bumps never cross and deadlock.
 func bump(ctx context.Context, tx Tx, f figureRow, sign int64) error {
@@ -95,14 +96,17 @@ func bump(ctx context.Context, tx Tx, f figureRow, sign int64) error {
 // RebuildTotals recomputes the running totals of the statistics from the
 // projects' figures, in one transaction: for a store whose totals are in
 // doubt (restored from parts, edited by hand). Appends keep them current
-// otherwise.
+// otherwise (on PostgreSQL with the sequencer, which folds their delta
+// rows in). Appends wait while it runs.
 func (s *Store) RebuildTotals(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()                                //nolint:errcheck // no-op after Commit
-	lock := []string{`UPDATE feed_head SET pos = pos`} // the appends' lock: no append runs meanwhile
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	// On SQLite the feed head's row is the appends' lock: no append runs
+	// meanwhile.
+	lock := []string{`UPDATE feed_head SET pos = pos`}
 	if s.dialect == Postgres {
 		// Appends write their figures and deltas without the feed head:
 		// SHARE on the figures waits for those under way and keeps new

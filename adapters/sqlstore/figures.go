@@ -39,12 +39,19 @@ func budgetFen(b review.Budget) ([4]int64, bool) {
 	return out, true
 }
 
-const sqlFigures = `INSERT INTO project_figures (project_id, unit, kind, state, budget_year,
+// figuresInto and figuresSet are the figures' upsert (sqlFigures, and
+// sqlTail's with typed parameters).
+const (
+	figuresInto = `INSERT INTO project_figures (project_id, unit, kind, state, budget_year,
 	  requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
 	  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen,
-	  next_due, next_duty, approval_workdays, fine, fine_amounts, declared_at, approved_at)
+	  next_due, next_duty, approval_workdays, fine, fine_amounts, declared_at, approved_at)`
+	sqlFigures = figuresInto + `
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-	ON CONFLICT (project_id) DO UPDATE SET
+	` + figuresSet
+)
+
+const figuresSet = `ON CONFLICT (project_id) DO UPDATE SET
 	  unit = excluded.unit, kind = excluded.kind, state = excluded.state, budget_year = excluded.budget_year,
 	  requested_central_fen = excluded.requested_central_fen, requested_municipal_fen = excluded.requested_municipal_fen,
 	  requested_district_fen = excluded.requested_district_fen, requested_self_funded_fen = excluded.requested_self_funded_fen,
@@ -267,9 +274,7 @@ func (s *Store) totalsOf(table string) string {
 	cols := `unit, kind, budget_year, workdays, projects`
 	switch table {
 	case "figure_totals":
-		cols = `unit, kind, budget_year, state, projects,
-		  requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
-		  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen`
+		cols = figureTotalsColumns
 	case "duty_totals":
 		cols = `unit, kind, budget_year, duty, next_due, projects`
 	}

@@ -236,24 +236,11 @@ func (s *Store) folder() {
 		<-s.folderQuit
 		cancel()
 	}()
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-s.folderQuit:
-			return
-		case <-s.foldWake:
-			select {
-			case <-time.After(foldDelay):
-			case <-s.folderQuit:
-				return
-			}
-		case <-tick.C:
-		}
+	repeat(s.folderQuit, s.foldWake, foldDelay, time.Second, func() {
 		if err := s.FoldOverlap(ctx); err != nil && ctx.Err() == nil {
 			s.logger.WarnContext(ctx, "sqlstore: folding the 第四条 postings", "err", err)
 		}
-	}
+	})
 }
 
 // wakeFolder tells the folder a declaration was appended.

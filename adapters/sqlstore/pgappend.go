@@ -38,17 +38,9 @@ import (
 
 // sqlProjectionDuties is the projection's upsert with its duties (which
 // writeDuties writes on the other path).
-const sqlProjectionDuties = `INSERT INTO projections (project_id, name, unit, kind, state, version,
-	  approved_central, approved_municipal, approved_district, approved_self_funded,
-	  next_due, next_duty, updated_at, budget_year, budget_entry_year, duties)
+const sqlProjectionDuties = `INSERT INTO projections (` + projectionColumns + `, duties)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-	ON CONFLICT (project_id) DO UPDATE SET
-	  name = excluded.name, unit = excluded.unit, kind = excluded.kind, state = excluded.state,
-	  version = excluded.version,
-	  approved_central = excluded.approved_central, approved_municipal = excluded.approved_municipal,
-	  approved_district = excluded.approved_district, approved_self_funded = excluded.approved_self_funded,
-	  next_due = excluded.next_due, next_duty = excluded.next_duty, updated_at = excluded.updated_at,
-	  budget_year = excluded.budget_year, budget_entry_year = excluded.budget_entry_year, duties = excluded.duties`
+	ON CONFLICT (project_id) DO UPDATE SET ` + projectionSet + `, duties = excluded.duties`
 
 // sqlOverlapPG writes the 第四条 features and marks them pending in one
 // statement (putOverlap's three on the other path).

@@ -51,20 +51,9 @@ func (s *Store) batched(op *appendOp) bool {
 func (s *Store) pgWriter() {
 	batch := make([]*appendOp, 0, pgMaxBatch)
 	for {
-		select {
-		case op := <-s.pgq:
-			batch = append(batch[:0], op)
-		case <-s.quit:
+		var ok bool
+		if batch, ok = takeBatch(s.pgq, s.quit, batch, pgMaxBatch); !ok {
 			return
-		}
-	drain:
-		for len(batch) < pgMaxBatch {
-			select {
-			case op := <-s.pgq:
-				batch = append(batch, op)
-			default:
-				break drain
-			}
 		}
 		s.pgCommitBatch(batch)
 		clear(batch)

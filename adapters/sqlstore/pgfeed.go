@@ -60,23 +60,12 @@ const (
 	SELECT count(*) FROM numbered`
 	sqlSequenceHead = `UPDATE feed_head SET pos = pos + $1`
 	sqlFoldFigures  = `WITH d AS (DELETE FROM figure_deltas RETURNING *)
-	INSERT INTO figure_totals (unit, kind, budget_year, state, projects,
-	  requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
-	  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen)
+	INSERT INTO figure_totals (` + figureTotalsColumns + `)
 	SELECT unit, kind, budget_year, state, SUM(projects),
 	  SUM(requested_central_fen), SUM(requested_municipal_fen), SUM(requested_district_fen), SUM(requested_self_funded_fen),
 	  SUM(approved_central_fen), SUM(approved_municipal_fen), SUM(approved_district_fen), SUM(approved_self_funded_fen)
 	FROM d GROUP BY unit, kind, budget_year, state
-	ON CONFLICT (unit, kind, budget_year, state) DO UPDATE SET
-	  projects = figure_totals.projects + excluded.projects,
-	  requested_central_fen = figure_totals.requested_central_fen + excluded.requested_central_fen,
-	  requested_municipal_fen = figure_totals.requested_municipal_fen + excluded.requested_municipal_fen,
-	  requested_district_fen = figure_totals.requested_district_fen + excluded.requested_district_fen,
-	  requested_self_funded_fen = figure_totals.requested_self_funded_fen + excluded.requested_self_funded_fen,
-	  approved_central_fen = figure_totals.approved_central_fen + excluded.approved_central_fen,
-	  approved_municipal_fen = figure_totals.approved_municipal_fen + excluded.approved_municipal_fen,
-	  approved_district_fen = figure_totals.approved_district_fen + excluded.approved_district_fen,
-	  approved_self_funded_fen = figure_totals.approved_self_funded_fen + excluded.approved_self_funded_fen`
+	` + figureTotalsAdd
 	sqlFoldDuties = `WITH d AS (DELETE FROM duty_deltas RETURNING *)
 	INSERT INTO duty_totals (unit, kind, budget_year, duty, next_due, projects)
 	SELECT unit, kind, budget_year, duty, next_due, SUM(projects) FROM d GROUP BY unit, kind, budget_year, duty, next_due
@@ -161,34 +150,20 @@ func (s *Store) sequencePending(ctx context.Context) error {
 // statement running on the server while the store closes.
 func (s *Store) sequencer() {
 	defer close(s.seqDone)
-	tick := time.NewTicker(sequenceTick)
-	defer tick.Stop()
-	for {
-		select {
-		case <-s.seqQuit:
-			return
-		case <-s.seqWake:
-			// Let the appends committing meanwhile join this run.
-			select {
-			case <-time.After(sequenceDelay):
-			case <-s.seqQuit:
-				return
-			}
-		case <-tick.C:
-		}
+	repeat(s.seqQuit, s.seqWake, sequenceDelay, sequenceTick, func() {
 		for {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			n, err := s.Sequence(ctx)
 			cancel()
 			if err != nil {
 				s.logger.Warn("sqlstore: sequencing the feed", "err", err)
-				break
+				return
 			}
 			if n < sequenceBatch {
-				break
+				return
 			}
 		}
-	}
+	})
 }
 
 // wakeSequencer tells the sequencer an append committed.

@@ -21,26 +21,13 @@ const sqlTail = `WITH old AS (
 	    next_due, next_duty, approval_workdays
 	  FROM project_figures WHERE project_id = $1::text),
 	up AS (
-	  INSERT INTO project_figures (project_id, unit, kind, state, budget_year,
-	    requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
-	    approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen,
-	    next_due, next_duty, approval_workdays, fine, fine_amounts, declared_at, approved_at)
+	  ` + figuresInto + `
 	  VALUES ($1::text, $2::text, $3::text, $4::text, $5::integer,
 	    $6::bigint, $7::bigint, $8::bigint, $9::bigint, $10::bigint, $11::bigint, $12::bigint, $13::bigint,
 	    $14::timestamptz, $15::text, $16::integer, $17::integer, $18::text, $19::timestamptz, $20::timestamptz)
-	  ON CONFLICT (project_id) DO UPDATE SET
-	    unit = excluded.unit, kind = excluded.kind, state = excluded.state, budget_year = excluded.budget_year,
-	    requested_central_fen = excluded.requested_central_fen, requested_municipal_fen = excluded.requested_municipal_fen,
-	    requested_district_fen = excluded.requested_district_fen, requested_self_funded_fen = excluded.requested_self_funded_fen,
-	    approved_central_fen = excluded.approved_central_fen, approved_municipal_fen = excluded.approved_municipal_fen,
-	    approved_district_fen = excluded.approved_district_fen, approved_self_funded_fen = excluded.approved_self_funded_fen,
-	    next_due = excluded.next_due, next_duty = excluded.next_duty, approval_workdays = excluded.approval_workdays,
-	    fine = excluded.fine, fine_amounts = excluded.fine_amounts,
-	    declared_at = excluded.declared_at, approved_at = excluded.approved_at),
+	  ` + figuresSet + `),
 	fd AS (
-	  INSERT INTO figure_deltas (unit, kind, budget_year, state, projects,
-	    requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
-	    approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen)
+	  INSERT INTO figure_deltas (` + figureTotalsColumns + `)
 	  SELECT unit, kind, budget_year, state, -1,
 	    -COALESCE(requested_central_fen, 0), -COALESCE(requested_municipal_fen, 0),
 	    -COALESCE(requested_district_fen, 0), -COALESCE(requested_self_funded_fen, 0),

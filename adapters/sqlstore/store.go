@@ -265,17 +265,17 @@ const (
 	sqlHead   = `SELECT version, hash FROM events WHERE project_id = $1 ORDER BY version DESC LIMIT 1`
 	sqlInsert = `INSERT INTO events (project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash, key_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`
-	sqlUpsert = `INSERT INTO projections (project_id, name, unit, kind, state, version,
-		  approved_central, approved_municipal, approved_district, approved_self_funded,
-		  next_due, next_duty, updated_at, budget_year, budget_entry_year)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-		ON CONFLICT (project_id) DO UPDATE SET
-		  name = excluded.name, unit = excluded.unit, kind = excluded.kind, state = excluded.state,
+	// projectionSet is what the projection's upsert replaces (sqlUpsert,
+	// and sqlProjectionDuties with the duties).
+	projectionSet = `name = excluded.name, unit = excluded.unit, kind = excluded.kind, state = excluded.state,
 		  version = excluded.version,
 		  approved_central = excluded.approved_central, approved_municipal = excluded.approved_municipal,
 		  approved_district = excluded.approved_district, approved_self_funded = excluded.approved_self_funded,
 		  next_due = excluded.next_due, next_duty = excluded.next_duty, updated_at = excluded.updated_at,
 		  budget_year = excluded.budget_year, budget_entry_year = excluded.budget_entry_year`
+	sqlUpsert = `INSERT INTO projections (` + projectionColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		ON CONFLICT (project_id) DO UPDATE SET ` + projectionSet
 )
 
 const eventColumns = `seq, project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload`

@@ -38,11 +38,12 @@ func readFigureRow(ctx context.Context, tx Tx, id string) (figureRow, bool, erro
 }
 
 const (
-	sqlBumpState = `INSERT INTO figure_totals (unit, kind, budget_year, state, projects,
+	// figureTotalsColumns are figure_totals' (and figure_deltas')
+	// columns; figureTotalsAdd adds a row to the one of its keys.
+	figureTotalsColumns = `unit, kind, budget_year, state, projects,
 	  requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
-	  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-	ON CONFLICT (unit, kind, budget_year, state) DO UPDATE SET
+	  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen`
+	figureTotalsAdd = `ON CONFLICT (unit, kind, budget_year, state) DO UPDATE SET
 	  projects = figure_totals.projects + excluded.projects,
 	  requested_central_fen = figure_totals.requested_central_fen + excluded.requested_central_fen,
 	  requested_municipal_fen = figure_totals.requested_municipal_fen + excluded.requested_municipal_fen,
@@ -52,6 +53,9 @@ const (
 	  approved_municipal_fen = figure_totals.approved_municipal_fen + excluded.approved_municipal_fen,
 	  approved_district_fen = figure_totals.approved_district_fen + excluded.approved_district_fen,
 	  approved_self_funded_fen = figure_totals.approved_self_funded_fen + excluded.approved_self_funded_fen`
+	sqlBumpState = `INSERT INTO figure_totals (` + figureTotalsColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+	` + figureTotalsAdd
 	sqlBumpDuty = `INSERT INTO duty_totals (unit, kind, budget_year, duty, next_due, projects)
 	VALUES ($1, $2, $3, $4, $5, $6)
 	ON CONFLICT (unit, kind, budget_year, duty, next_due) DO UPDATE SET projects = duty_totals.projects + excluded.projects`

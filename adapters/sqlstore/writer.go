@@ -204,20 +204,9 @@ func (s *Store) writer() {
 	defer close(s.stopped)
 	batch := make([]*appendOp, 0, maxBatch)
 	for {
-		select {
-		case op := <-s.queue:
-			batch = append(batch[:0], op)
-		case <-s.quit:
+		var ok bool
+		if batch, ok = takeBatch(s.queue, s.quit, batch, maxBatch); !ok {
 			return
-		}
-	drain:
-		for len(batch) < maxBatch {
-			select {
-			case op := <-s.queue:
-				batch = append(batch, op)
-			default:
-				break drain
-			}
 		}
 		s.writes <- struct{}{}
 		s.commitBatch(batch)

@@ -12,36 +12,9 @@ CREATE TABLE feed_pending (
 );
 -- Events appended before this version already have their positions.
 
-CREATE TABLE figure_deltas (
-    unit                      text    NOT NULL,
-    kind                      text    NOT NULL,
-    budget_year               integer NOT NULL,
-    state                     text    NOT NULL,
-    projects                  bigint  NOT NULL,
-    requested_central_fen     bigint  NOT NULL,
-    requested_municipal_fen   bigint  NOT NULL,
-    requested_district_fen    bigint  NOT NULL,
-    requested_self_funded_fen bigint  NOT NULL,
-    approved_central_fen      bigint  NOT NULL,
-    approved_municipal_fen    bigint  NOT NULL,
-    approved_district_fen     bigint  NOT NULL,
-    approved_self_funded_fen  bigint  NOT NULL
-);
-CREATE TABLE duty_deltas (
-    unit        text        NOT NULL,
-    kind        text        NOT NULL,
-    budget_year integer     NOT NULL,
-    duty        text        NOT NULL,
-    next_due    timestamptz NOT NULL,
-    projects    bigint      NOT NULL
-);
-CREATE TABLE approval_deltas (
-    unit        text    NOT NULL,
-    kind        text    NOT NULL,
-    budget_year integer NOT NULL,
-    workdays    integer NOT NULL,
-    projects    bigint  NOT NULL
-);
+CREATE TABLE figure_deltas (LIKE figure_totals);
+CREATE TABLE duty_deltas (LIKE duty_totals);
+CREATE TABLE approval_deltas (LIKE approval_totals);
 -- The fold drops the duty totals that fall to no project through this.
 CREATE INDEX duty_totals_empty ON duty_totals (unit) WHERE projects = 0;
 DELETE FROM duty_totals WHERE projects = 0;

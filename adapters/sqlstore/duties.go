@@ -90,3 +90,57 @@ func (s *Store) KeptDuties(ctx context.Context, ids []string) (map[string][]life
 	}
 	return out, nil
 }
+
+var _ lifecycle.DutyKeeper = (*Store)(nil)
+
+// WithoutDuties implements lifecycle.DutyKeeper.
+func (s *Store) WithoutDuties(ctx context.Context, after string, limit int) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT project_id FROM projections
+		WHERE duties IS NULL AND project_id > $1 ORDER BY project_id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, s.fail(ctx, "without duties", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.fail(ctx, "without duties", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// KeepDuties implements lifecycle.DutyKeeper.
+func (s *Store) KeepDuties(ctx context.Context, duties []lifecycle.ProjectDuties) (int, error) {
+	if len(duties) == 0 {
+		return 0, ctx.Err()
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, s.fail(ctx, "keep duties", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	kept := int64(0)
+	for _, d := range duties {
+		b, err := json.Marshal(d.Duties)
+		if err != nil {
+			return 0, err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE projections SET duties = $1
+			WHERE project_id = $2 AND version = $3 AND duties IS NULL`, string(b), d.ProjectID, d.Version)
+		if err != nil {
+			return 0, s.fail(ctx, "keep duties", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, s.fail(ctx, "keep duties", err)
+		}
+		kept += n
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, s.fail(ctx, "keep duties", err)
+	}
+	return int(kept), nil
+}

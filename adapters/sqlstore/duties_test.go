@@ -39,3 +39,57 @@ func TestListedDutiesFromProjectionRows(t *testing.T) {
 		})
 	}
 }
+
+// TestFillDutiesOfOlderProjections: projections that keep no duties (as
+// written before the store kept them) get, from Engine.FillDuties, the
+// duties their appends would have written; a projection that moved on
+// since it was listed is left to what its append wrote; a second run
+// finds nothing to fill.
+func TestFillDutiesOfOlderProjections(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(string(d.name), func(t *testing.T) {
+			s := open(t, d.dsn(t))
+			c := storetest.NewClock(storetest.PortfolioStart())
+			e, err := lifecycle.New(lifecycle.Config{Store: s, Clock: c.Now, Snapshots: -1})
+			require.NoError(t, err)
+			ids := storetest.Portfolio(t, e, c, 40, 9)
+			want, err := s.KeptDuties(t.Context(), ids)
+			require.NoError(t, err)
+			require.Len(t, want, len(ids))
+
+			old := ids[:12]
+			for _, id := range old {
+				_, err := s.DB().ExecContext(t.Context(), `UPDATE projections SET duties = NULL WHERE project_id = $1`, id)
+				require.NoError(t, err)
+			}
+			listed, err := s.WithoutDuties(t.Context(), "", 5)
+			require.NoError(t, err)
+			require.Len(t, listed, 5)
+			rest, err := s.WithoutDuties(t.Context(), listed[4], 100)
+			require.NoError(t, err)
+			assert.ElementsMatch(t, old, append(listed, rest...))
+
+			// A stale version is not kept over.
+			sum, err := s.Summary(t.Context(), old[0])
+			require.NoError(t, err)
+			n, err := s.KeepDuties(t.Context(), []lifecycle.ProjectDuties{{ProjectID: old[0], Version: sum.Version - 1, Duties: []lifecycle.Obligation{}}})
+			require.NoError(t, err)
+			assert.Zero(t, n, "a version the projection has left")
+
+			n, err = e.FillDuties(t.Context())
+			require.NoError(t, err)
+			assert.Equal(t, len(old), n)
+			got, err := s.KeptDuties(t.Context(), ids)
+			require.NoError(t, err)
+			require.Len(t, got, len(ids))
+			for _, id := range old {
+				assert.Equal(t, want[id], got[id], "%s: the duties its appends wrote", id)
+			}
+			storetest.CheckListedDuties(t, e, calendar.China(), c, ids)
+
+			n, err = e.FillDuties(t.Context())
+			require.NoError(t, err)
+			assert.Zero(t, n)
+		})
+	}
+}

@@ -305,6 +305,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *verifyEvery > 0 {
 		bg.Go(func() { verify.loop(bgctx, *verifyEvery) })
 	}
+	// Projections written before the store kept duties get them, so that
+	// the obligation lists read rows rather than load those projects.
+	bg.Go(func() {
+		n, err := engine.FillDuties(bgctx)
+		switch {
+		case err != nil && bgctx.Err() == nil:
+			logger.Warn("keeping the duties of older projections", "filled", n, "err", err)
+		case n > 0:
+			logger.Info("duties kept for projections written before the store kept them", "projects", n)
+		}
+	})
 	select {
 	case err := <-served:
 		return err

@@ -234,7 +234,11 @@ func (s *Store) overlapTexts(ctx context.Context, ids []int64, unit string) ([]l
 // the threshold. It holds one window's counts, whatever the portfolio.
 func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecycle.OverlapProbe) ([]int64, error) {
 	var last sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, `SELECT MAX(id) FROM overlap_features`).Scan(&last); err != nil || !last.Valid {
+	st, err := s.overlapStmt(ctx, `SELECT MAX(id) FROM overlap_features`)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.QueryRowContext(ctx).Scan(&last); err != nil || !last.Valid {
 		return nil, err
 	}
 	bits := s.blockBits()

@@ -48,7 +48,11 @@ const foldDelay = 20 * time.Millisecond
 // before migrating the schema down past the pending list.
 func (s *Store) FoldOverlap(ctx context.Context) error {
 	var pending bool
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM overlap_pending)`).Scan(&pending); err != nil || !pending {
+	st, err := s.overlapStmt(ctx, `SELECT EXISTS (SELECT 1 FROM overlap_pending)`)
+	if err != nil {
+		return err
+	}
+	if err := st.QueryRowContext(ctx).Scan(&pending); err != nil || !pending {
 		return err
 	}
 	if s.writes != nil {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"weak"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -174,11 +175,20 @@ func (oc *overlapCounts) lookup(h int64) *windowCounts {
 }
 
 // register makes govit_overlap_count(handle, rows) a function of the
-// connections drv opens.
+// connections drv opens. modernc keeps a registered function for the
+// life of the process; it holds the counts weakly, so that those of a
+// closed store (and its statements) are collected.
 func (oc *overlapCounts) register(drv *sqlite.Driver) error {
+	w := weak.Make(oc)
 	return drv.RegisterFunction(sqlOverlapCountFunc, &sqlite.FunctionImpl{
-		NArgs:  2,
-		Scalar: oc.sqliteCount,
+		NArgs: 2,
+		Scalar: func(fc *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			oc := w.Value()
+			if oc == nil {
+				return nil, fmt.Errorf("%s: the store is closed", sqlOverlapCountFunc)
+			}
+			return oc.sqliteCount(fc, args)
+		},
 		// rows is read before the function returns and not kept.
 		VolatileArgs: true,
 	})

@@ -3,9 +3,15 @@ package sqlstore
 import (
 	"context"
 	"database/sql/driver"
+	"runtime"
 	"testing"
+	"time"
+	"weak"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/govit-cn/govit/adapters/sqlstore/sqltest"
+	"github.com/govit-cn/govit/lifecycle"
 )
 
 // TestOverlapWindowCountsEveryEntry writes postings rows by hand — blocks
@@ -154,4 +160,22 @@ func TestOverlapCountHeaderRefusesWhatItDidNotWrite(t *testing.T) {
 	require.Error(t, err, "no check under that handle")
 	_, err = oc.sqliteCount(nil, []driver.Value{h, []byte("1000000100000010001")})
 	require.NoError(t, err)
+}
+
+// TestOverlapCountsOfAClosedStoreAreCollected: the SQLite driver keeps the
+// function it was given for the life of the process; what the function
+// reaches of a store (its counts, its statements, its database) goes
+// once the store is closed.
+func TestOverlapCountsOfAClosedStoreAreCollected(t *testing.T) {
+	st, err := Open(t.Context(), sqltest.SQLitePath(t))
+	require.NoError(t, err)
+	_, err = st.OverlapCandidates(t.Context(), lifecycle.OverlapQuery{Grams: []uint64{1, 2, 3}, MinPercent: 50})
+	require.NoError(t, err)
+	w := weak.Make(st.counts)
+	require.NoError(t, st.Close())
+	st = nil
+	require.Eventually(t, func() bool {
+		runtime.GC()
+		return w.Value() == nil
+	}, 5*time.Second, 10*time.Millisecond)
 }

@@ -11,23 +11,10 @@ import (
 
 var _ lifecycle.DutyReader = (*Store)(nil)
 
-// writeDuties keeps the append's duties (Summary.Duties) in the project's
-// projection row, in the append's transaction; an append without them
-// clears the row's, so that duties never lag the projection. On SQLite
-// the writer stores them with the projection's row (upsertProjection).
-func (s *Store) writeDuties(ctx context.Context, tx Tx, d Dialect, req *lifecycle.AppendRequest, stored []lifecycle.Event) error {
-	if d == SQLite {
-		return nil
-	}
-	duties, err := dutiesArg(req.Summary.Duties)
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, sqlDuties, duties, stored[0].ProjectID)
-	return err
-}
-
-// dutiesArg is the duties column's value: their JSON, or NULL.
+// dutiesArg is the duties column's value: their JSON, or NULL. Every
+// append writes the project's duties (Summary.Duties) with its projection
+// row (sqlProjection); an append without them clears the row's, so that
+// duties never lag the projection.
 func dutiesArg(duties []lifecycle.Obligation) (any, error) {
 	if duties == nil {
 		return nil, nil
@@ -38,8 +25,6 @@ func dutiesArg(duties []lifecycle.Obligation) (any, error) {
 	}
 	return string(b), nil
 }
-
-const sqlDuties = `UPDATE projections SET duties = $1 WHERE project_id = $2`
 
 // dutiesChunk caps the projects one KeptDuties query names.
 const dutiesChunk = 500
@@ -124,12 +109,12 @@ func (s *Store) KeepDuties(ctx context.Context, duties []lifecycle.ProjectDuties
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	kept := int64(0)
 	for _, d := range duties {
-		b, err := json.Marshal(d.Duties)
+		duties, err := dutiesArg(d.Duties)
 		if err != nil {
 			return 0, err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE projections SET duties = $1
-			WHERE project_id = $2 AND version = $3 AND duties IS NULL`, string(b), d.ProjectID, d.Version)
+			WHERE project_id = $2 AND version = $3 AND duties IS NULL`, duties, d.ProjectID, d.Version)
 		if err != nil {
 			return 0, s.fail(ctx, "keep duties", err)
 		}

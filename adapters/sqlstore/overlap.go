@@ -42,9 +42,7 @@ func blobGrams(b []byte) []uint64 {
 // pending: its postings follow when the pending projects are folded in
 // (overlappending.go), not in the append's transaction.
 func (s *Store) putOverlap(ctx context.Context, tx Tx, projectID string, f *lifecycle.OverlapFeatures) error {
-	grams := slices.Clone(f.Grams)
-	slices.Sort(grams)
-	grams = slices.Compact(grams)
+	grams := sortedGrams(f.Grams)
 	var id int64
 	err := tx.QueryRowContext(ctx, sqlFeatureID, projectID).Scan(&id)
 	switch {

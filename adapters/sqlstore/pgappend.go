@@ -3,12 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql/driver"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/govit-cn/govit/lifecycle"
@@ -36,12 +36,6 @@ import (
 // transaction, so an append with them runs the statement-by-statement
 // path (single); so does every append on SQLite.
 
-// sqlProjectionDuties is the projection's upsert with its duties (which
-// writeDuties writes on the other path).
-const sqlProjectionDuties = `INSERT INTO projections (` + projectionColumns + `, duties)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-	ON CONFLICT (project_id) DO UPDATE SET ` + projectionSet + `, duties = excluded.duties`
-
 // sqlOverlapPG writes the 第四条 features and marks them pending in one
 // statement (putOverlap's three on the other path).
 const sqlOverlapPG = `WITH f AS (
@@ -55,7 +49,7 @@ const sqlOverlapPG = `WITH f AS (
 
 // pipelined reports whether op may take pgAppend's path.
 func (s *Store) pipelined(op *appendOp) bool {
-	return s.dialect == Postgres && len(s.joined) == 1 && len(op.extra) == 0
+	return s.dialect == Postgres && len(s.joined) == 0 && len(op.extra) == 0
 }
 
 // withPgx runs fn on one of the pool's connections, through pgx.
@@ -138,32 +132,15 @@ func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error
 		return err
 	}
 	if claim {
-		b.Queue(sqlCommitKey, op.rows[0].projectID, op.req.Summary.Version, kc.Actor, kc.Key, kc.Token)
+		b.Queue(sqlCommitKey, op.rows[0].projectID, op.req.Summary.Version, kc.Actor, kc.Key, kc.Token).
+			Exec(func(tag pgconn.CommandTag) error {
+				if tag.RowsAffected() != 1 {
+					return lifecycle.KeyTakenError(kc.Key)
+				}
+				return nil
+			})
 	}
-	br := c.SendBatch(ctx, b)
-	err = func() error {
-		if claim {
-			if _, err := br.Exec(); err != nil {
-				return err
-			}
-		}
-		if err := s.readAppend(br, op); err != nil {
-			return err
-		}
-		if claim {
-			tag, err := br.Exec()
-			if err != nil {
-				return err
-			}
-			if tag.RowsAffected() != 1 {
-				return lifecycle.KeyTakenError(kc.Key)
-			}
-		}
-		return nil
-	}()
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
+	err = c.SendBatch(ctx, b).Close()
 	if !claim {
 		return err
 	}
@@ -181,32 +158,22 @@ func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error
 	return err
 }
 
-// queueAppend queues op's writes, op sealed.
+// queueAppend queues op's writes, op sealed; the events' seqs are kept
+// as their answers are read (when the batch is closed). It queues nothing
+// when it fails.
 func (s *Store) queueAppend(b *pgx.Batch, op *appendOp) error {
 	rs, req := op.rows, op.req
 	id := rs[0].projectID
 	sum := req.Summary
 	sum.ProjectID = id
-	for _, r := range rs {
-		var payload any
-		if len(r.payload) > 0 {
-			payload = r.payload
-		}
-		b.Queue(sqlInsert, r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash, r.keyID)
+	tail, _, err := s.figureArgs(sum)
+	if err != nil {
+		return err
 	}
-	var duties any
-	if sum.Duties != nil {
-		j, err := json.Marshal(sum.Duties)
-		if err != nil {
-			return err
-		}
-		duties = string(j)
+	for i := range rs {
+		b.Queue(sqlInsert, s.insertArgs(&rs[i])...).QueryRow(func(r pgx.Row) error { return r.Scan(&rs[i].seq) })
 	}
-	a := sum.Approved
-	b.Queue(sqlProjectionDuties, id, sum.Name, sum.Unit, sum.Kind, string(sum.State), sum.Version,
-		amount(a.Central), amount(a.Municipal), amount(a.District), amount(a.SelfFunded),
-		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, s.timeArg(lifecycle.StoreTime(sum.UpdatedAt)),
-		sum.BudgetYear, sum.BudgetEntryYear, duties)
+	b.Queue(sqlProjection, s.projectionArgs(op)...)
 	if req.Snapshot != nil {
 		b.Queue(sqlSnapshot, id, sum.Version, req.Snapshot)
 	}
@@ -214,34 +181,7 @@ func (s *Store) queueAppend(b *pgx.Batch, op *appendOp) error {
 		grams := sortedGrams(f.Grams)
 		b.Queue(sqlOverlapPG, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
 	}
-	args, _, err := s.figureArgs(sum)
-	if err != nil {
-		return err
-	}
-	b.Queue(sqlTail, append(args, req.Expected)...)
-	return nil
-}
-
-// readAppend reads the answers to what queueAppend queued, in order,
-// keeping the events' seqs.
-func (s *Store) readAppend(br pgx.BatchResults, op *appendOp) error {
-	for i := range op.rows {
-		if err := br.QueryRow().Scan(&op.rows[i].seq); err != nil {
-			return err
-		}
-	}
-	n := 2 // projection; figures, deltas and feed marks
-	if op.req.Snapshot != nil {
-		n++
-	}
-	if op.req.Overlap != nil {
-		n++
-	}
-	for range n {
-		if _, err := br.Exec(); err != nil {
-			return err
-		}
-	}
+	b.Queue(sqlTail, append(tail, req.Expected)...)
 	return nil
 }
 

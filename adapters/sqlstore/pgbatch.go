@@ -127,7 +127,6 @@ func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp, ids []string) 
 			return err
 		}
 		b := &pgx.Batch{}
-		var sent []*appendOp
 		for _, op := range in {
 			h := heads[op.rows[0].projectID]
 			err := s.sealOn(op.ctx, op, h.version, h.hash)
@@ -136,23 +135,12 @@ func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp, ids []string) 
 			}
 			if err != nil {
 				refused[op] = err
-				continue
 			}
-			sent = append(sent, op)
 		}
-		if len(sent) == 0 {
+		if b.Len() == 0 {
 			return nil
 		}
-		br := c.SendBatch(ctx, b)
-		for _, op := range sent {
-			if err = s.readAppend(br, op); err != nil {
-				break
-			}
-		}
-		if cerr := br.Close(); err == nil {
-			err = cerr
-		}
-		return err
+		return c.SendBatch(ctx, b).Close()
 	})
 	return refused, err
 }

@@ -12,7 +12,7 @@ import (
 // each append was a fifth of the writer's time. PostgreSQL's driver (pgx)
 // caches prepared statements per connection by itself.
 var appendStatements = []string{
-	sqlInsertSQLite, sqlSnapshot, sqlProjectionDuties,
+	sqlInsertSQLite, sqlSnapshot, sqlProjection,
 	sqlFigureRow, sqlFigures,
 	sqlBumpState, sqlBumpDuty, sqlDropDuty, sqlBumpApproval,
 	sqlFeedHead, sqlFeedInsert, sqlDeliveries,

@@ -6,19 +6,13 @@ import (
 	"github.com/govit-cn/govit/lifecycle"
 )
 
-// What SQLite's writer does for an append besides appendOne's own
-// statements. The writer is the one goroutine every append of the
-// process passes through, so what an append needs that does not depend
-// on the database (the duties' JSON) is made by the caller before it
-// queues the append, and the projection's row is written with its duties
-// in one statement.
+// What an append needs that does not depend on the database (the duties'
+// JSON) is made by the caller before it queues the append: on SQLite the
+// writer is the one goroutine every append of the process passes through.
 
-// prepareSQLite does op's work that may be done before the writer takes
-// it: on SQLite, the duties' JSON.
-func (s *Store) prepareSQLite(op *appendOp) error {
-	if s.dialect != SQLite {
-		return nil
-	}
+// prepareOp does op's work that may be done before it is queued: the
+// duties' JSON.
+func (s *Store) prepareOp(op *appendOp) error {
 	d, err := dutiesArg(op.req.Summary.Duties)
 	if err != nil {
 		return err
@@ -27,22 +21,23 @@ func (s *Store) prepareSQLite(op *appendOp) error {
 	return nil
 }
 
-// upsertProjection replaces the project's projection row: on SQLite with
-// its duties (which writeDuties writes on PostgreSQL's statement-by-
-// statement path).
-func (s *Store) upsertProjection(ctx context.Context, tx *stmtTx, op *appendOp) error {
+// projectionArgs are the arguments of sqlProjection for op.
+func (s *Store) projectionArgs(op *appendOp) []any {
 	sum := op.req.Summary
 	a := sum.Approved
-	args := []any{op.rows[0].projectID, sum.Name, sum.Unit, sum.Kind, string(sum.State), sum.Version,
+	return []any{op.rows[0].projectID, sum.Name, sum.Unit, sum.Kind, string(sum.State), sum.Version,
 		amount(a.Central), amount(a.Municipal), amount(a.District), amount(a.SelfFunded),
 		s.timeArg(lifecycle.StoreTime(sum.NextDue)), sum.NextDuty, s.timeArg(lifecycle.StoreTime(sum.UpdatedAt)),
-		sum.BudgetYear, sum.BudgetEntryYear}
-	if s.dialect == SQLite {
-		_, err := tx.ExecContext(ctx, sqlProjectionDuties, append(args, op.duties)...)
-		return err
+		sum.BudgetYear, sum.BudgetEntryYear, op.duties}
+}
+
+// insertArgs are the arguments of sqlInsert (and sqlInsertSQLite) for r.
+func (s *Store) insertArgs(r *row) []any {
+	var payload any
+	if len(r.payload) > 0 {
+		payload = r.payload
 	}
-	_, err := tx.StmtContext(ctx, s.stmtUpsert).ExecContext(ctx, args...)
-	return err
+	return []any{r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash, r.keyID}
 }
 
 // storedCopy is a copy of op's events as stored: the writer's own, or

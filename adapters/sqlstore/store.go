@@ -49,7 +49,7 @@ type Store struct {
 	// appends they held.
 	commits, committed atomic.Int64
 	// The statements of an append, prepared once.
-	stmtHead, stmtInsert, stmtUpsert *sql.Stmt
+	stmtHead, stmtInsert *sql.Stmt
 	// prepared are the other statements of an append, prepared once on
 	// SQLite (prepared.go).
 	prepared map[string]*sql.Stmt
@@ -163,15 +163,13 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		c.logger.InfoContext(ctx, "sqlstore: migration applied", "dialect", string(d), "version", r.Source.Version, "duration", r.Duration)
 	}
 	s := &Store{db: db, dialect: d, logger: c.logger, newHash: c.newHash, keys: c.keys, joined: c.writes, counts: counts}
-	// The projection's duties are the first joined write.
-	s.joined = append([]Write{s.writeDuties}, c.writes...)
 	if d == SQLite {
 		s.writes = make(chan struct{}, 1)
 	}
 	for _, p := range []struct {
 		stmt **sql.Stmt
 		sql  string
-	}{{&s.stmtHead, sqlHead}, {&s.stmtInsert, sqlInsert}, {&s.stmtUpsert, sqlUpsert}} {
+	}{{&s.stmtHead, sqlHead}, {&s.stmtInsert, sqlInsert}} {
 		if *p.stmt, err = db.PrepareContext(ctx, p.sql); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("sqlstore: prepare: %w", err)
@@ -219,7 +217,7 @@ func (s *Store) Close() error {
 			s.pgDone.Wait()
 		}
 	}
-	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtInsert, s.stmtUpsert} {
+	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtInsert} {
 		if st != nil {
 			st.Close()
 		}
@@ -265,17 +263,17 @@ const (
 	sqlHead   = `SELECT version, hash FROM events WHERE project_id = $1 ORDER BY version DESC LIMIT 1`
 	sqlInsert = `INSERT INTO events (project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash, key_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`
-	// projectionSet is what the projection's upsert replaces (sqlUpsert,
-	// and sqlProjectionDuties with the duties).
-	projectionSet = `name = excluded.name, unit = excluded.unit, kind = excluded.kind, state = excluded.state,
+	// sqlProjection replaces the project's projection row, with its
+	// duties (dutiesArg).
+	sqlProjection = `INSERT INTO projections (` + projectionColumns + `, duties)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+		ON CONFLICT (project_id) DO UPDATE SET
+		  name = excluded.name, unit = excluded.unit, kind = excluded.kind, state = excluded.state,
 		  version = excluded.version,
 		  approved_central = excluded.approved_central, approved_municipal = excluded.approved_municipal,
 		  approved_district = excluded.approved_district, approved_self_funded = excluded.approved_self_funded,
 		  next_due = excluded.next_due, next_duty = excluded.next_duty, updated_at = excluded.updated_at,
-		  budget_year = excluded.budget_year, budget_entry_year = excluded.budget_entry_year`
-	sqlUpsert = `INSERT INTO projections (` + projectionColumns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-		ON CONFLICT (project_id) DO UPDATE SET ` + projectionSet
+		  budget_year = excluded.budget_year, budget_entry_year = excluded.budget_entry_year, duties = excluded.duties`
 )
 
 const eventColumns = `seq, project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload`

@@ -45,8 +45,8 @@ type appendOp struct {
 	rows  []row
 	extra []Write
 	done  chan error
-	// duties is the projection's duties as SQLite's writer stores them,
-	// encoded by the caller (prepareSQLite); stored are the events as
+	// duties is the projection's duties as stored, encoded by the caller
+	// (prepareOp); stored are the events as
 	// stored, once the writer has written them.
 	duties any
 	stored []lifecycle.Event
@@ -100,7 +100,7 @@ func (s *Store) AppendWith(ctx context.Context, req lifecycle.AppendRequest, ext
 	}
 	req.Summary.ProjectID = id
 	req.Summary.Version = req.Events[len(req.Events)-1].Version
-	if err := s.prepareSQLite(op); err != nil {
+	if err := s.prepareOp(op); err != nil {
 		return nil, err
 	}
 
@@ -309,35 +309,20 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 		prev []byte
 	)
 	err := tx.StmtContext(ctx, s.stmtHead).QueryRowContext(ctx, id).Scan(&cur, &prev)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		cur, prev = 0, make([]byte, s.newHash().Size())
-	case err != nil:
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	if cur != req.Expected {
-		s.logger.DebugContext(ctx, "sqlstore: append conflict", "project", id, "expected", req.Expected, "actual", cur)
-		return lifecycle.ConflictError(id, req.Expected, cur)
+	if err := s.sealOn(ctx, op, cur, prev); err != nil {
+		return err
 	}
 	insert := s.eventInsert(ctx, tx)
 	for i := range rs {
-		r := &rs[i]
-		r.keyID = s.sealingKey()
-		if r.hash, err = s.seal(prev, *r); err != nil {
+		if rs[i].seq, err = insert(s.insertArgs(&rs[i])...); err != nil {
 			return err
 		}
-		var payload any
-		if len(r.payload) > 0 {
-			payload = r.payload
-		}
-		r.seq, err = insert(r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, s.timeArg(r.at), r.article, payload, r.hash, r.keyID)
-		if err != nil {
-			return err
-		}
-		prev = r.hash
 	}
 	sum := req.Summary
-	if err := s.upsertProjection(ctx, tx, op); err != nil {
+	if _, err := tx.ExecContext(ctx, sqlProjection, s.projectionArgs(op)...); err != nil {
 		return err
 	}
 	if req.Snapshot != nil {

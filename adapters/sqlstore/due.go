@@ -41,13 +41,7 @@ func (s *Store) ListDue(ctx context.Context, q lifecycle.DueQuery) ([]lifecycle.
 		add("unit = ?", q.Unit)
 	}
 	if !q.DueBefore.IsZero() {
-		// Stored times are whole microseconds: "before t" is "before t
-		// rounded up to the microsecond" (as in List).
-		cut := lifecycle.StoreTime(q.DueBefore)
-		if cut.Before(q.DueBefore) {
-			cut = cut.Add(lifecycle.StoreTimePrecision)
-		}
-		add("next_due < ?", s.timeArg(cut))
+		add("next_due < ?", s.dueCut(q.DueBefore))
 	}
 	if !q.After.Due.IsZero() {
 		after, ok := cursorText(q.After.ProjectID)
@@ -66,21 +60,9 @@ func (s *Store) ListDue(ctx context.Context, q lifecycle.DueQuery) ([]lifecycle.
 	}
 	query := `SELECT ` + projectionColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY next_due, project_id LIMIT $` + strconv.Itoa(len(args))
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	page, err := s.querySummaries(ctx, "list due", query, args...)
 	if err != nil {
-		return nil, none, s.fail(ctx, "list due", err)
-	}
-	defer rows.Close()
-	var page []lifecycle.Summary
-	for rows.Next() {
-		sum, err := scanSummary(rows)
-		if err != nil {
-			return nil, none, s.fail(ctx, "list due", err)
-		}
-		page = append(page, sum)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, none, s.fail(ctx, "list due", err)
+		return nil, none, err
 	}
 	if len(page) > limit {
 		page = page[:limit]

@@ -32,21 +32,9 @@ func (s *Store) ListBefore(ctx context.Context, q lifecycle.Query, before string
 		cond = "project_id <= $1"
 	}
 	query, args := s.listQuery(q, cond, key, "project_id DESC", limit)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	page, err := s.querySummaries(ctx, "list before", query, args...)
 	if err != nil {
-		return nil, "", s.fail(ctx, "list before", err)
-	}
-	defer rows.Close()
-	var page []lifecycle.Summary
-	for rows.Next() {
-		sum, err := scanSummary(rows)
-		if err != nil {
-			return nil, "", s.fail(ctx, "list before", err)
-		}
-		page = append(page, sum)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.fail(ctx, "list before", err)
+		return nil, "", err
 	}
 	prev := ""
 	if len(page) > limit {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -383,21 +384,9 @@ func (s *Store) List(ctx context.Context, q lifecycle.Query) ([]lifecycle.Summar
 		limit = lifecycle.DefaultListLimit
 	}
 	query, args := s.listQuery(q, "project_id > $1", after, "project_id", limit)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	page, err := s.querySummaries(ctx, "list", query, args...)
 	if err != nil {
-		return nil, "", s.fail(ctx, "list", err)
-	}
-	defer rows.Close()
-	var page []lifecycle.Summary
-	for rows.Next() {
-		sum, err := scanSummary(rows)
-		if err != nil {
-			return nil, "", s.fail(ctx, "list", err)
-		}
-		page = append(page, sum)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.fail(ctx, "list", err)
+		return nil, "", err
 	}
 	if len(page) > limit {
 		page = page[:limit]
@@ -430,13 +419,7 @@ func (s *Store) listQuery(q lifecycle.Query, keyCond, key, order string, limit i
 		add("? IN (budget_year, budget_entry_year)", q.BudgetYear)
 	}
 	if !q.DueBefore.IsZero() {
-		// Stored times are whole microseconds, so "before t" is "before t
-		// rounded up to the microsecond".
-		cut := lifecycle.StoreTime(q.DueBefore)
-		if cut.Before(q.DueBefore) {
-			cut = cut.Add(lifecycle.StoreTimePrecision)
-		}
-		add("next_due < ?", s.timeArg(cut))
+		add("next_due < ?", s.dueCut(q.DueBefore))
 	}
 	args = append(args, limit+1)
 	from := `projections`
@@ -449,6 +432,39 @@ func (s *Store) listQuery(q lifecycle.Query, keyCond, key, order string, limit i
 	}
 	return `SELECT ` + projectionColumns + ` FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(len(args)), args
+}
+
+// dueCut is the stored time "next_due < t" compares with: stored times
+// are whole microseconds, so "before t" is "before t rounded up to the
+// microsecond".
+func (s *Store) dueCut(t time.Time) any {
+	cut := lifecycle.StoreTime(t)
+	if cut.Before(t) {
+		cut = cut.Add(lifecycle.StoreTimePrecision)
+	}
+	return s.timeArg(cut)
+}
+
+// querySummaries runs query, whose rows are projectionColumns, and reads
+// them; op names the call in errors.
+func (s *Store) querySummaries(ctx context.Context, op, query string, args ...any) ([]lifecycle.Summary, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	defer rows.Close()
+	var page []lifecycle.Summary
+	for rows.Next() {
+		sum, err := scanSummary(rows)
+		if err != nil {
+			return nil, s.fail(ctx, op, err)
+		}
+		page = append(page, sum)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	return page, nil
 }
 
 // scanSummary reads a row of projectionColumns.

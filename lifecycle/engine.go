@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"time"
 
 	"github.com/govit-cn/govit/calendar"
@@ -461,11 +460,7 @@ func (e *Engine) List(ctx context.Context, actor Actor, q Query) ([]Summary, str
 	if err != nil {
 		return nil, "", storeError(err)
 	}
-	if q.BudgetYear != 0 {
-		// A store that predates the filter returns its page unfiltered.
-		page = slices.DeleteFunc(page, func(s Summary) bool { return !s.InBudgetYear(q.BudgetYear) })
-	}
-	return page, next, nil
+	return q.inBudgetYear(page), next, nil
 }
 
 // load reads a project's history and folds it.

@@ -35,18 +35,12 @@ func (e *Engine) ListBefore(ctx context.Context, actor Actor, q Query, before st
 	if q.Limit <= 0 {
 		q.Limit = DefaultListLimit
 	}
-	keep := func(page []Summary) []Summary {
-		if q.BudgetYear == 0 {
-			return page
-		}
-		return slices.DeleteFunc(page, func(s Summary) bool { return !s.InBudgetYear(q.BudgetYear) })
-	}
 	if bl, ok := e.store.(BackLister); ok {
 		page, prev, err := bl.ListBefore(ctx, q, before)
 		if err != nil {
 			return nil, "", storeError(err)
 		}
-		return keep(page), prev, nil
+		return q.inBudgetYear(page), prev, nil
 	}
 	var seen []Summary
 	for {
@@ -54,7 +48,7 @@ func (e *Engine) ListBefore(ctx context.Context, actor Actor, q Query, before st
 		if err != nil {
 			return nil, "", storeError(err)
 		}
-		for _, s := range keep(page) {
+		for _, s := range q.inBudgetYear(page) {
 			if s.ProjectID >= before {
 				return lastPage(seen, q.Limit)
 			}

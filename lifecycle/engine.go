@@ -44,7 +44,10 @@ type Config struct {
 	// 0 means DefaultSnapshots, a negative number keeps none. The store
 	// stays the truth: a snapshot older than the store is replayed anew.
 	// A store that keeps folds itself (SnapshotStore and RequestAppender,
-	// as the SQL stores do) is read instead, and this cache is not used.
+	// as the SQL stores do) is read for Get; an action on a project the
+	// engine holds the fold of decides on that fold, appends with its
+	// version, and decides again on the store's kept fold when the store
+	// has moved on (a conflict) or when the fold refuses.
 	Snapshots int
 	// OnEvent, if set, is called after each successful append with the
 	// event as stored and the project's summary, so that an embedding OA
@@ -247,17 +250,9 @@ func (e *Engine) run(ctx context.Context, projectID string, expectedVersion int6
 	if err := ctxError(ctx); err != nil {
 		return nil, Event{}, err
 	}
-	if ss, ok := e.keptFolds(); ok {
-		// The store's kept fold: one row, decoded for this call alone.
-		p, err := e.loadKept(ctx, ss, projectID)
-		if err != nil {
-			return nil, Event{}, err
-		}
-		return e.do(ctx, p, expectedVersion, actor, action, in)
-	}
 	// First on the snapshot, if the engine has one. An append from it is
 	// safe: the store checks the version. A conflict or a refusal is
-	// decided again on the store's history, which another engine may have
+	// decided again on what the store holds, which another engine may have
 	// moved past the snapshot.
 	if p := e.snaps.get(projectID); p != nil && (expectedVersion == AnyVersion || expectedVersion == p.Version) {
 		q, ev, err := e.do(ctx, p, expectedVersion, actor, action, in)
@@ -270,7 +265,14 @@ func (e *Engine) run(ctx context.Context, projectID string, expectedVersion int6
 			e.snaps.drop(projectID)
 		}
 	}
-	p, err := e.load(ctx, projectID)
+	var p *Project
+	var err error
+	if ss, ok := e.keptFolds(); ok {
+		// The store's kept fold: one row, decoded for this call alone.
+		p, err = e.loadKept(ctx, ss, projectID)
+	} else {
+		p, err = e.load(ctx, projectID)
+	}
 	if err != nil {
 		return nil, Event{}, err
 	}
@@ -287,7 +289,7 @@ func (e *Engine) do(ctx context.Context, p *Project, expectedVersion int64, acto
 		return nil, Event{}, NotFoundError(p.ID)
 	}
 	if expectedVersion != AnyVersion && expectedVersion != p.Version {
-		return nil, Event{}, ConflictError(p.ID, expectedVersion, p.Version)
+		return nil, Event{}, staleError(p.ID, expectedVersion, p.Version)
 	}
 	rb := e.RulebookOf(p)
 	if e.docs != nil {
@@ -321,9 +323,7 @@ func (e *Engine) commit(ctx context.Context, rb *Rulebook, p *Project, ev Event)
 	if len(stored) == 1 {
 		ev = stored[0]
 	}
-	if _, kept := e.keptFolds(); !kept {
-		e.snaps.put(p)
-	}
+	e.snaps.put(p)
 	e.log.InfoContext(ctx, "event appended", "project", ev.ProjectID, "version", ev.Version, "action", ev.Action, "actor", ev.Actor.ID, "state", p.State)
 	if e.onEvent != nil {
 		e.onEvent(ctx, ev, summary)

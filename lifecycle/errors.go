@@ -131,6 +131,27 @@ func ConflictError(projectID string, expected, actual int64) *Error {
 	}
 }
 
+// StaleVersion is the cause (Error.Err) of a conflict found before the
+// engine decided: the caller's expected version was not the project's
+// version when the engine read it, so the caller's copy was already old.
+// A conflict without it was lost to a change appended while the action
+// was decided. The HTTP adapter answers the first 412 (If-Match is not
+// current) and the second 409.
+type StaleVersion struct {
+	Expected, Current int64
+}
+
+func (s *StaleVersion) Error() string {
+	return fmt.Sprintf("expected version %d, current version %d", s.Expected, s.Current)
+}
+
+// staleError is ConflictError with its StaleVersion cause.
+func staleError(projectID string, expected, actual int64) *Error {
+	e := ConflictError(projectID, expected, actual)
+	e.Err = &StaleVersion{Expected: expected, Current: actual}
+	return e
+}
+
 // NotFoundError is the error for a project that does not exist or that the
 // actor may not see; the two are deliberately indistinguishable.
 func NotFoundError(projectID string) *Error {

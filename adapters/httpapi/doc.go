@@ -52,8 +52,9 @@
 //
 // A project's ETag is its version, strong: "v<version>". An action needs
 // If-Match with the ETag the caller read: without it 428, with another
-// version 412 (checked before the engine runs). A concurrent change that
-// wins between that check and the append gives 409. GET of a project
+// version 412 (checked against the version the engine reads, before it
+// decides; one tag needs no read of its own). A concurrent change that
+// wins between that read and the append gives 409. GET of a project
 // honours If-None-Match (304).
 //
 // POST /v1/projects and actions honour Idempotency-Key: the same key with

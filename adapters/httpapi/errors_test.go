@@ -290,6 +290,32 @@ func TestStatus409ConcurrentChange(t *testing.T) {
 	h.step(id, "withdraw", asUnitA, tag, obj{"reason": "重复申报"}, lifecycle.StateWithdrawn)
 }
 
+// loadCounter counts the histories read from the store.
+type loadCounter struct {
+	*lifecycle.MemoryStore
+	loads atomic.Int32
+}
+
+func (s *loadCounter) Load(ctx context.Context, id string) ([]lifecycle.Event, error) {
+	s.loads.Add(1)
+	return s.MemoryStore.Load(ctx, id)
+}
+
+// TestIfMatchOfOneTagIsTheExpectedVersion: If-Match of one tag is handed
+// to the engine as the expected version, with no read of its own; the
+// engine's fold of the project it declared is current, so the action
+// reads nothing. A list is matched against a read of the version.
+func TestIfMatchOfOneTagIsTheExpectedVersion(t *testing.T) {
+	store := &loadCounter{MemoryStore: lifecycle.NewMemoryStore()}
+	h := newHarness(t, store)
+	id, v1 := h.declare(asUnitA, declaration(unitA, "学籍平台"))
+	store.loads.Store(0)
+	v2 := h.step(id, "preliminary_review", asBDB, v1, preliminaryPassed(), lifecycle.StatePreliminaryPassed)
+	assert.Zero(t, store.loads.Load())
+	h.step(id, "expert_review", asBDB, `"v9", `+v2, expertPassed("100", "20"), lifecycle.StateExpertPassed)
+	assert.Equal(t, int32(1), store.loads.Load())
+}
+
 func TestStatus412StaleETag(t *testing.T) {
 	h := newHarness(t, nil)
 	id, v1 := h.declare(asUnitA, declaration(unitA, "学籍平台"))

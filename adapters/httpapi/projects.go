@@ -59,6 +59,34 @@ func matchETag(header string, version int64, weak bool) bool {
 	return false
 }
 
+// ifMatchVersion reads an If-Match of one strong tag of ours ("v<n>") as
+// version n, and * as any version; ok is false for anything else (a list,
+// a weak tag, another tag), which is matched by matchETag.
+func ifMatchVersion(header string) (int64, bool) {
+	t := strings.TrimSpace(header)
+	if t == "*" {
+		return lifecycle.AnyVersion, true
+	}
+	n, ok := strings.CutPrefix(t, `"v`)
+	if !ok {
+		return 0, false
+	}
+	n, ok = strings.CutSuffix(n, `"`)
+	if !ok || n == "" || n[0] < '1' || n[0] > '9' {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(n, 10, 64)
+	return v, err == nil
+}
+
+// preconditionFailed is the 412 of an If-Match that is not the project's
+// current ETag.
+func preconditionFailed(ifMatch string, current int64) *Problem {
+	return newProblem(http.StatusPreconditionFailed, "precondition_failed",
+		fmt.Sprintf("项目已被修改：If-Match 为 %s，当前 ETag 为 %s；请重新读取项目后再操作", ifMatch, etag(current)),
+		fmt.Sprintf("the project has changed: If-Match is %s, the current ETag is %s; read the project again and retry", ifMatch, etag(current)))
+}
+
 // permitted lists the actions actor may take on p now, never nil.
 func (s *Server) permitted(p *lifecycle.Project, actor lifecycle.Actor) []lifecycle.Action {
 	out := lifecycle.Permitted(s.engine.RulebookOf(p), p, actor)
@@ -246,24 +274,31 @@ func (s *Server) action(w http.ResponseWriter, r *http.Request, actor lifecycle.
 				"请在 If-Match 头中提供项目的 ETag（读取项目时返回），以免覆盖他人的修改",
 				"send the project's ETag (returned when you read it) in If-Match, so that no one's change is overwritten")
 		}
-		// The version alone answers the precondition: one row of the
-		// projection, not the project.
-		cur, err := s.engine.Version(r.Context(), actor, id)
-		if err != nil {
-			return err
-		}
-		if !matchETag(ifMatch, cur, false) {
-			return newProblem(http.StatusPreconditionFailed, "precondition_failed",
-				fmt.Sprintf("项目已被修改：If-Match 为 %s，当前 ETag 为 %s；请重新读取项目后再操作", ifMatch, etag(cur)),
-				fmt.Sprintf("the project has changed: If-Match is %s, the current ETag is %s; read the project again and retry", ifMatch, etag(cur)))
+		// One strong tag (or *) is the expected version itself: the
+		// engine checks it against the version it reads, before it
+		// decides. Another list is matched against the version alone, one
+		// row of the projection.
+		expected, ok := ifMatchVersion(ifMatch)
+		if !ok {
+			cur, err := s.engine.Version(r.Context(), actor, id)
+			if err != nil {
+				return err
+			}
+			if !matchETag(ifMatch, cur, false) {
+				return preconditionFailed(ifMatch, cur)
+			}
+			expected = cur
 		}
 		// The engine reads the payload strictly once the actor's roles
 		// and the project's state allow the action.
-		p, ev, err := s.engine.DoJSON(r.Context(), id, cur, actor, action, body)
+		p, ev, err := s.engine.DoJSON(r.Context(), id, expected, actor, action, body)
 		if err != nil {
 			var le *lifecycle.Error
 			if errors.As(err, &le) && (le.Code == "payload_malformed" || le.Code == "payload_trailing_data") {
 				return bodyProblem(err, false)
+			}
+			if sv := (*lifecycle.StaleVersion)(nil); errors.As(err, &sv) {
+				return preconditionFailed(ifMatch, sv.Current)
 			}
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/govit-cn/govit/calendar"
@@ -172,6 +173,58 @@ func TestKeptFoldsAuditedAgainstTheHistory(t *testing.T) {
 			_, err = s.AuditFolds(t.Context(), func(id, detail string) { found = append(found, id+": "+detail) })
 			require.NoError(t, err)
 			require.Equal(t, []string{ids[1] + ": the kept fold differs from the history's in state"}, found)
+		})
+	}
+}
+
+// TestEnginesKeepTheirFoldsOverOneStore: two engines over one database,
+// each keeping the folds of the projects it acted on. An engine whose
+// fold another engine moved past decides on what the store holds, never
+// on its own stale copy: the stale expected version is told apart
+// (lifecycle.StaleVersion), a refusal the stale copy would not make is
+// made, and an action the stale copy would refuse is allowed.
+func TestEnginesKeepTheirFoldsOverOneStore(t *testing.T) {
+	for _, d := range dialects {
+		t.Run(string(d.name), func(t *testing.T) {
+			dsn := d.dsn(t)
+			a := engineOver(t, open(t, dsn), 0)
+			n := 0
+			b, err := lifecycle.New(lifecycle.Config{Store: open(t, dsn), NewID: func() string { n++; return fmt.Sprintf("Q%06d", n) }})
+			require.NoError(t, err)
+			p, _, err := a.Declare(t.Context(), engUnit, engDeclaration("区教委", "智慧教育云平台", "建设全区中小学统一的教育管理与资源共享平台"))
+			require.NoError(t, err)
+			// b withdraws the project a still holds as declared.
+			_, _, err = b.DoJSON(t.Context(), p.ID, p.Version, engUnit, lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "重复申报"}))
+			require.NoError(t, err)
+
+			// a's caller read version 1 too: stale, not lost to a race.
+			_, _, err = a.DoJSON(t.Context(), p.ID, p.Version, engUnit, lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "重复申报"}))
+			require.ErrorIs(t, err, lifecycle.ErrConflict)
+			var sv *lifecycle.StaleVersion
+			require.ErrorAs(t, err, &sv)
+			assert.Equal(t, lifecycle.StaleVersion{Expected: 1, Current: 2}, *sv)
+
+			// Any version: a's copy would allow the withdrawal; the store's
+			// project is withdrawn already, and withdrawn is final.
+			_, _, err = a.DoJSON(t.Context(), p.ID, lifecycle.AnyVersion, engUnit, lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "重复申报"}))
+			assert.Equal(t, lifecycle.KindRefused, lifecycle.KindOf(err), "%v", err)
+			evs, err := a.Events(t.Context(), engUnit, p.ID)
+			require.NoError(t, err)
+			require.Len(t, evs, 2)
+
+			// And the other way: a project b declared and a never saw.
+			q, _, err := b.Declare(t.Context(), engUnit, engDeclaration("区教委", "教育资源平台", "建设全区教育资源共享与交换平台"))
+			require.NoError(t, err)
+			got, ev, err := a.DoJSON(t.Context(), q.ID, q.Version, engUnit, lifecycle.ActWithdraw, engJS(t, map[string]any{"reason": "重复申报"}))
+			require.NoError(t, err)
+			assert.Equal(t, int64(2), ev.Version)
+			assert.Equal(t, lifecycle.StateWithdrawn, got.State)
+			// A project a gave its caller is the caller's: writing into it
+			// changes nothing a keeps.
+			got.Name = "改写"
+			again, err := a.Get(t.Context(), engUnit, q.ID)
+			require.NoError(t, err)
+			assert.Equal(t, "教育资源平台", again.Name)
 		})
 	}
 }

@@ -149,20 +149,50 @@ func (s *Store) foldPending(ctx context.Context, tx *sql.Tx) (int, error) {
 	if err := writeDF(ctx, tx, df); err != nil {
 		return 0, err
 	}
-	for _, p := range ps {
-		// What the postings now hold is what this fold read, whatever a
-		// concurrent append wrote since (it left the project pending).
-		if _, err := tx.ExecContext(ctx, `UPDATE overlap_features SET indexed_grams = $2, indexed_size = $3 WHERE id = $1`,
-			p.id, gramsBlob(p.grams), p.size); err != nil {
-			return 0, err
-		}
-		// A change made since this fold read the project moved its
-		// version: it stays pending for the next fold.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM overlap_pending WHERE id = $1 AND ver = $2`, p.id, p.ver); err != nil {
-			return 0, err
-		}
+	if err := s.markFolded(ctx, tx, ps); err != nil {
+		return 0, err
 	}
 	return len(ps), nil
+}
+
+// markFolded records what the postings now hold of each folded project
+// and takes it off the pending list, a few statements for the whole
+// batch. What the postings hold is what this fold read, whatever a
+// concurrent append wrote since; that append moved the project's pending
+// version, so the project stays pending for the next fold.
+func (s *Store) markFolded(ctx context.Context, tx *sql.Tx, ps []pendingProject) error {
+	if s.dialect == Postgres {
+		ids, vers, sizes := make([]int64, len(ps)), make([]int64, len(ps)), make([]int64, len(ps))
+		grams := make([][]byte, len(ps))
+		for i, p := range ps {
+			ids[i], vers[i], sizes[i], grams[i] = p.id, p.ver, int64(p.size), gramsBlob(p.grams)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE overlap_features f SET indexed_grams = u.grams, indexed_size = u.size
+			FROM unnest($1::bigint[], $2::bytea[], $3::int[]) AS u(id, grams, size) WHERE f.id = u.id`, ids, grams, sizes); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM overlap_pending p USING unnest($1::bigint[], $2::bigint[]) AS u(id, ver)
+			WHERE p.id = u.id AND p.ver = u.ver`, ids, vers)
+		return err
+	}
+	for chunk := range slices.Chunk(ps, rowsPerStatement/3) {
+		args := make([]any, 0, 3*len(chunk))
+		for _, p := range chunk {
+			args = append(args, p.id, gramsBlob(p.grams), p.size)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE overlap_features SET indexed_grams = v.column2, indexed_size = v.column3
+			FROM (VALUES `+valueRows(len(chunk), 3)+`) AS v WHERE overlap_features.id = v.column1`, args...); err != nil {
+			return err
+		}
+		args = args[:0]
+		for _, p := range chunk {
+			args = append(args, p.id, p.ver)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM overlap_pending WHERE (id, ver) IN (VALUES `+valueRows(len(chunk), 2)+`)`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // readPending reads up to foldBatch pending projects with their

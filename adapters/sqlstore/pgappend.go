@@ -116,9 +116,11 @@ func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error
 		cur  int64
 		prev []byte
 	)
-	err := c.QueryRow(ctx, sqlHead, op.rows[0].projectID).Scan(&cur, &prev)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
+	if op.req.Expected != 0 { // a new project has no head (see readHeads)
+		err := c.QueryRow(ctx, sqlHead, op.rows[0].projectID).Scan(&cur, &prev)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
 	}
 	if err := s.sealOn(ctx, op, cur, prev); err != nil {
 		return err
@@ -140,7 +142,7 @@ func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error
 				return nil
 			})
 	}
-	err = c.SendBatch(ctx, b).Close()
+	err := c.SendBatch(ctx, b).Close()
 	if !claim {
 		return err
 	}

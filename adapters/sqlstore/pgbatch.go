@@ -122,7 +122,13 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp, ids []string) (refused map[*appendOp]error, err error) {
 	refused = map[*appendOp]error{}
 	err = s.withPgx(ctx, func(c *pgx.Conn) error {
-		heads, err := readHeads(ctx, c, ids)
+		var known []string
+		for i, op := range in {
+			if op.req.Expected != 0 {
+				known = append(known, ids[i])
+			}
+		}
+		heads, err := readHeads(ctx, c, known)
 		if err != nil {
 			return err
 		}
@@ -151,8 +157,14 @@ type head struct {
 }
 
 // readHeads reads the heads of the projects ids; a project with no events
-// has none.
+// has none. Appends of a new project (expected version 0) need no head:
+// they are not asked for, and if the project has events after all, the
+// insert of its version 1 fails on the (project_id, version) key, a
+// conflict.
 func readHeads(ctx context.Context, c *pgx.Conn, ids []string) (map[string]head, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
 	rows, err := c.Query(ctx, sqlHeads, ids)
 	if err != nil {
 		return nil, err

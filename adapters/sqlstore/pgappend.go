@@ -36,16 +36,19 @@ import (
 // transaction, so an append with them runs the statement-by-statement
 // path (single); so does every append on SQLite.
 
-// sqlOverlapPG writes the 第四条 features and marks them pending in one
-// statement (putOverlap's three on the other path).
-const sqlOverlapPG = `WITH f AS (
-	  INSERT INTO overlap_features (project_id, unit, name, content, parent_id, size, grams)
+// sqlOverlapFeatures and sqlOverlapPending write a declaration's 第四条
+// features and mark them pending, as two sub-statements of pgRest
+// (putOverlap's three statements on the other path); the second reads
+// the first's id as f.
+const (
+	sqlOverlapFeatures = `INSERT INTO overlap_features (project_id, unit, name, content, parent_id, size, grams)
 	  VALUES ($1, $2, $3, $4, $5, $6, $7)
 	  ON CONFLICT (project_id) DO UPDATE SET unit = excluded.unit, name = excluded.name, content = excluded.content,
 	    parent_id = excluded.parent_id, size = excluded.size, grams = excluded.grams
-	  RETURNING id)
-	INSERT INTO overlap_pending (id, ver) SELECT id, 1 FROM f
-	ON CONFLICT (id) DO UPDATE SET ver = overlap_pending.ver + 1`
+	  RETURNING id`
+	sqlOverlapPending = `INSERT INTO overlap_pending (id, ver) SELECT id, 1 FROM f
+	  ON CONFLICT (id) DO UPDATE SET ver = overlap_pending.ver + 1`
+)
 
 // pipelined reports whether op may take pgAppend's path.
 func (s *Store) pipelined(op *appendOp) bool {
@@ -175,15 +178,18 @@ func (s *Store) queueAppend(b *pgx.Batch, op *appendOp) error {
 	for i := range rs {
 		b.Queue(sqlInsert, s.insertArgs(&rs[i])...).QueryRow(func(r pgx.Row) error { return r.Scan(&rs[i].seq) })
 	}
-	b.Queue(sqlProjection, s.projectionArgs(op)...)
+	// Everything after the events is one statement (pgRest): each
+	// statement costs the database a round of its own work.
+	args := append(tail, req.Expected)
+	args = append(args, s.projectionArgs(op)...)
 	if req.Snapshot != nil {
-		b.Queue(sqlSnapshot, id, sum.Version, req.Snapshot)
+		args = append(args, id, sum.Version, req.Snapshot)
 	}
 	if f := req.Overlap; f != nil {
 		grams := sortedGrams(f.Grams)
-		b.Queue(sqlOverlapPG, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
+		args = append(args, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
 	}
-	b.Queue(sqlTail, append(tail, req.Expected)...)
+	b.Queue(s.pgRest[restIndex(req.Snapshot != nil, req.Overlap != nil)], args...)
 	return nil
 }
 

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"strconv"
+	"strings"
 
 	"github.com/govit-cn/govit/lifecycle"
 )
@@ -63,4 +65,73 @@ func (s *Store) pgTail(ctx context.Context, tx Tx, sum lifecycle.Summary, expect
 	}
 	_, err = tx.ExecContext(ctx, sqlTail, append(args, expected)...)
 	return err
+}
+
+// pgRestStatements are the four forms of the statement that writes all of
+// a PostgreSQL append after its events (see restIndex): the projection
+// (sqlProjection), the kept fold if the append has one (sqlSnapshot), the
+// 第四条 features if it files a declaration (sqlOverlapFeatures,
+// sqlOverlapPending), then sqlTail, each a sub-statement of one WITH.
+// The arguments are sqlTail's 21, then those of each sub-statement in
+// that order. The sub-statements touch no table in common, so that they
+// may run in any order; the events come in a statement before, which
+// sqlTail's marks read.
+func pgRestStatements() [4]string {
+	var out [4]string
+	for _, snapshot := range []bool{false, true} {
+		for _, overlap := range []bool{false, true} {
+			var b strings.Builder
+			b.WriteString("WITH ")
+			n := 21 // sqlTail's arguments
+			sub := func(name, stmt string, args int) {
+				b.WriteString(name + " AS (\n" + shiftArgs(stmt, n) + "),\n")
+				n += args
+			}
+			sub("pr", sqlProjection, 16)
+			if snapshot {
+				sub("sn", sqlSnapshot, 3)
+			}
+			if overlap {
+				sub("f", sqlOverlapFeatures, 7)
+				sub("op", sqlOverlapPending, 0)
+			}
+			b.WriteString(strings.TrimPrefix(sqlTail, "WITH "))
+			out[restIndex(snapshot, overlap)] = b.String()
+		}
+	}
+	return out
+}
+
+// restIndex is the index in pgRestStatements of the form for an append
+// with a kept fold (snapshot) and with 第四条 features (overlap).
+func restIndex(snapshot, overlap bool) int {
+	i := 0
+	if snapshot {
+		i++
+	}
+	if overlap {
+		i += 2
+	}
+	return i
+}
+
+// shiftArgs renumbers the arguments $1, $2, … of stmt as $(1+n), $(2+n), ….
+func shiftArgs(stmt string, n int) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(stmt, '$')
+		if i < 0 {
+			b.WriteString(stmt)
+			return b.String()
+		}
+		j := i + 1
+		for j < len(stmt) && stmt[j] >= '0' && stmt[j] <= '9' {
+			j++
+		}
+		b.WriteString(stmt[:i+1])
+		if k, err := strconv.Atoi(stmt[i+1 : j]); err == nil {
+			b.WriteString(strconv.Itoa(k + n))
+		}
+		stmt = stmt[j:]
+	}
 }

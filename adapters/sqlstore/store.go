@@ -72,6 +72,9 @@ type Store struct {
 	// PostgreSQL store (pgbatch.go); pgDone waits for them to stop.
 	pgq    chan *appendOp
 	pgDone sync.WaitGroup
+	// pgRest are the forms of an append's statement after its events
+	// (pgRestStatements).
+	pgRest [4]string
 }
 
 var _ lifecycle.Store = (*Store)(nil)
@@ -187,6 +190,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		s.seqWake = make(chan struct{}, 1)
 		s.seqQuit, s.seqDone = make(chan struct{}), make(chan struct{})
 		go s.sequencer()
+		s.pgRest = pgRestStatements()
 		s.pgq = make(chan *appendOp)
 		s.quit = make(chan struct{})
 		for range pgWriters {

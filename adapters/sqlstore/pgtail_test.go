@@ -1,0 +1,49 @@
+package sqlstore
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestShiftArgs(t *testing.T) {
+	assert.Equal(t, "VALUES ($22, $23, $31)", shiftArgs("VALUES ($1, $2, $10)", 21))
+	assert.Equal(t, "no arguments", shiftArgs("no arguments", 5))
+}
+
+// TestRestStatementsTakeEveryArgument: each form of the statement after an
+// append's events refers to every argument queueAppend passes, once
+// numbered, and to no other.
+func TestRestStatementsTakeEveryArgument(t *testing.T) {
+	forms := pgRestStatements()
+	for _, c := range []struct {
+		snapshot, overlap bool
+		args              int
+	}{
+		{false, false, 21 + 16},
+		{true, false, 21 + 16 + 3},
+		{false, true, 21 + 16 + 7},
+		{true, true, 21 + 16 + 3 + 7},
+	} {
+		sql := forms[restIndex(c.snapshot, c.overlap)]
+		seen := map[int]bool{}
+		for _, f := range strings.Split(sql, "$")[1:] {
+			end := strings.IndexFunc(f, func(r rune) bool { return r < '0' || r > '9' })
+			if end < 0 {
+				end = len(f)
+			}
+			n, err := strconv.Atoi(f[:end])
+			if assert.NoError(t, err) {
+				seen[n] = true
+			}
+		}
+		assert.Len(t, seen, c.args, "snapshot %v, overlap %v", c.snapshot, c.overlap)
+		for i := 1; i <= c.args; i++ {
+			assert.True(t, seen[i], "$%d", i)
+		}
+		assert.Equal(t, c.snapshot, strings.Contains(sql, "INSERT INTO snapshots"))
+		assert.Equal(t, c.overlap, strings.Contains(sql, "INSERT INTO overlap_features"))
+	}
+}

@@ -99,7 +99,7 @@ type pendingProject struct {
 // foldPending moves up to foldBatch pending projects' postings from what
 // they hold to the projects' features, in tx.
 func (s *Store) foldPending(ctx context.Context, tx *sql.Tx) (int, error) {
-	ps, err := readPending(ctx, tx)
+	ps, err := readPending(ctx, tx, s.dialect)
 	if err != nil || len(ps) == 0 {
 		return 0, err
 	}
@@ -197,9 +197,22 @@ func (s *Store) markFolded(ctx context.Context, tx *sql.Tx, ps []pendingProject)
 
 // readPending reads up to foldBatch pending projects with their
 // features and what their postings hold.
-func readPending(ctx context.Context, tx *sql.Tx) ([]pendingProject, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT p.id, p.ver, f.size, f.grams, f.indexed_size, f.indexed_grams
-		FROM overlap_pending p JOIN overlap_features f ON f.id = p.id ORDER BY p.id LIMIT $1`, foldBatch)
+//
+// On PostgreSQL each pending project's features are looked up by id
+// (LATERAL … LIMIT 1, which the planner does not flatten into a join):
+// joined, the planner scanned every project's features to find a few
+// dozen pending ones while the table was small (1.9 ms a fold at 10,000
+// projects), and chose the lookups only from about 100,000.
+func readPending(ctx context.Context, tx *sql.Tx, dialect Dialect) ([]pendingProject, error) {
+	q := `SELECT p.id, p.ver, f.size, f.grams, f.indexed_size, f.indexed_grams
+		FROM overlap_pending p JOIN overlap_features f ON f.id = p.id ORDER BY p.id LIMIT $1`
+	if dialect == Postgres {
+		q = `SELECT p.id, p.ver, f.size, f.grams, f.indexed_size, f.indexed_grams
+		FROM (SELECT id, ver FROM overlap_pending ORDER BY id LIMIT $1) p
+		CROSS JOIN LATERAL (SELECT size, grams, indexed_size, indexed_grams FROM overlap_features WHERE id = p.id LIMIT 1) f
+		ORDER BY p.id`
+	}
+	rows, err := tx.QueryContext(ctx, q, foldBatch)
 	if err != nil {
 		return nil, err
 	}

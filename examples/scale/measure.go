@@ -65,12 +65,16 @@ type answer struct {
 
 func (s *server) do(ctx context.Context, method, path, token, ifMatch string, body any) (answer, time.Duration, error) {
 	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
+	switch b := body.(type) {
+	case nil:
+	case json.RawMessage: // encoded once by the caller, for a body sent again and again
+		rd = bytes.NewReader(b)
+	default:
+		enc, err := json.Marshal(body)
 		if err != nil {
 			return answer{}, 0, err
 		}
-		rd = bytes.NewReader(b)
+		rd = bytes.NewReader(enc)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, s.base+path, rd)
 	if err != nil {

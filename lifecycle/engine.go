@@ -265,14 +265,7 @@ func (e *Engine) run(ctx context.Context, projectID string, expectedVersion int6
 			e.snaps.drop(projectID)
 		}
 	}
-	var p *Project
-	var err error
-	if ss, ok := e.keptFolds(); ok {
-		// The store's kept fold: one row, decoded for this call alone.
-		p, err = e.loadKept(ctx, ss, projectID)
-	} else {
-		p, err = e.load(ctx, projectID)
-	}
+	p, err := e.load(ctx, projectID)
 	if err != nil {
 		return nil, Event{}, err
 	}
@@ -463,7 +456,8 @@ func (e *Engine) List(ctx context.Context, actor Actor, q Query) ([]Summary, str
 	return q.inBudgetYear(page), next, nil
 }
 
-// load reads a project's history and folds it.
+// load reads a project's history and folds it; from a store that keeps
+// folds, the kept fold: one row, decoded for this call alone.
 func (e *Engine) load(ctx context.Context, projectID string) (*Project, error) {
 	if ss, ok := e.keptFolds(); ok {
 		return e.loadKept(ctx, ss, projectID)

@@ -23,12 +23,7 @@ func TestVerifyAfterFromTheStartIsVerify(t *testing.T) {
 				t.Run(tc.name, func(t *testing.T) {
 					s := open(t, d.dsn(t))
 					ctx := t.Context()
-					_, err := s.Append(ctx, 0, testEvents("p", 1, 2), lifecycle.Summary{})
-					require.NoError(t, err)
-					_, err = s.Append(ctx, 2, testEvents("p", 3, 4), lifecycle.Summary{})
-					require.NoError(t, err)
-					_, err = s.Append(ctx, 0, testEvents("q", 1, 2), lifecycle.Summary{})
-					require.NoError(t, err)
+					fill(t, s)
 					rep, at, err := s.VerifyAfter(ctx, "p", ChainPoint{})
 					require.NoError(t, err)
 					require.True(t, rep.OK(), "intact before: %v", rep.Break)

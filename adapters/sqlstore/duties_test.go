@@ -19,10 +19,7 @@ func TestListedDutiesFromProjectionRows(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(string(d.name), func(t *testing.T) {
 			s := open(t, d.dsn(t))
-			c := storetest.NewClock(storetest.PortfolioStart())
-			e, err := lifecycle.New(lifecycle.Config{Store: s, Clock: c.Now, Snapshots: -1})
-			require.NoError(t, err)
-			ids := storetest.Portfolio(t, e, c, 40, 5)
+			e, c, ids := portfolioOn(t, s, 40, 5)
 			kept, err := s.KeptDuties(t.Context(), append(ids, "unknown", "bad\x00id"))
 			require.NoError(t, err)
 			assert.Len(t, kept, len(ids), "every project's duties are kept")
@@ -49,10 +46,7 @@ func TestFillDutiesOfOlderProjections(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(string(d.name), func(t *testing.T) {
 			s := open(t, d.dsn(t))
-			c := storetest.NewClock(storetest.PortfolioStart())
-			e, err := lifecycle.New(lifecycle.Config{Store: s, Clock: c.Now, Snapshots: -1})
-			require.NoError(t, err)
-			ids := storetest.Portfolio(t, e, c, 40, 9)
+			e, c, ids := portfolioOn(t, s, 40, 9)
 			want, err := s.KeptDuties(t.Context(), ids)
 			require.NoError(t, err)
 			require.Len(t, want, len(ids))

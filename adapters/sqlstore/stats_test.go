@@ -20,10 +20,7 @@ func TestStatsEqualFoldOfEvents(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(string(d.name), func(t *testing.T) {
 			s := open(t, d.dsn(t))
-			c := storetest.NewClock(storetest.PortfolioStart())
-			e, err := lifecycle.New(lifecycle.Config{Store: s, Clock: c.Now, Snapshots: -1})
-			require.NoError(t, err)
-			ids := storetest.Portfolio(t, e, c, 60, 7)
+			e, c, ids := portfolioOn(t, s, 60, 7)
 			storetest.CheckStats(t, e, calendar.China(), c, ids)
 
 			// The running totals, kept event by event, are what a

@@ -31,6 +31,17 @@ func open(t testing.TB, dsn string, opts ...Option) *Store {
 	return s
 }
 
+// portfolioOn declares n generated projects (storetest.Portfolio with
+// seed) through an engine over s that keeps no folds of its own, on the
+// portfolio's clock.
+func portfolioOn(t *testing.T, s *Store, n int, seed uint64) (*lifecycle.Engine, *storetest.Clock, []string) {
+	t.Helper()
+	c := storetest.NewClock(storetest.PortfolioStart())
+	e, err := lifecycle.New(lifecycle.Config{Store: s, Clock: c.Now, Snapshots: -1})
+	require.NoError(t, err)
+	return e, c, storetest.Portfolio(t, e, c, n, seed)
+}
+
 func TestContract(t *testing.T) {
 	for _, d := range dialects {
 		t.Run(string(d.name), func(t *testing.T) {

@@ -175,13 +175,7 @@ func BenchmarkPages(b *testing.B) {
 	f.with(store, func(c *Config) {
 		// As the server wires it: the chain checked in one streaming
 		// read, and from the last point reached for a newer version.
-		c.VerifyAfter = func(ctx context.Context, id string, from ChainPoint) (bool, string, ChainPoint, error) {
-			rep, to, err := store.VerifyAfter(ctx, id, sqlstore.ChainPoint{Version: from.Version, Hash: from.Hash})
-			if err != nil || rep.OK() {
-				return err == nil, "", ChainPoint{Version: to.Version, Hash: to.Hash}, err
-			}
-			return false, rep.Break.String(), ChainPoint{}, nil
-		}
+		c.VerifyAfter = verifyAfterOf(store, nil)
 	})
 	_, _, err = f.engine.DoJSON(ctx, long, lifecycle.AnyVersion, actorOf(b, "tok-audit"), lifecycle.ActAudit, []byte(`{"summary":"例行审计"}`))
 	require.NoError(b, err)

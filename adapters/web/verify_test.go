@@ -15,6 +15,22 @@ import (
 	"github.com/govit-cn/govit/lifecycle"
 )
 
+// verifyAfterOf is Config.VerifyAfter over store, as the reference server
+// wires it, noting in froms (when not nil) the version each check starts
+// from.
+func verifyAfterOf(store *sqlstore.Store, froms *[]int64) func(context.Context, string, ChainPoint) (bool, string, ChainPoint, error) {
+	return func(ctx context.Context, id string, from ChainPoint) (bool, string, ChainPoint, error) {
+		if froms != nil {
+			*froms = append(*froms, from.Version)
+		}
+		rep, to, err := store.VerifyAfter(ctx, id, sqlstore.ChainPoint{Version: from.Version, Hash: from.Hash})
+		if err != nil || rep.OK() {
+			return err == nil, "", ChainPoint{Version: to.Version, Hash: to.Hash}, err
+		}
+		return false, rep.Break.String(), ChainPoint{}, nil
+	}
+}
+
 // TestChainStatusFromAPoint: with VerifyAfter over a SQLite store, the
 // first view checks the whole chain, a newer version is checked from the
 // point reached (only the events after it), and the whole chain again once
@@ -30,14 +46,7 @@ func TestChainStatusFromAPoint(t *testing.T) {
 	var froms []int64
 	f := (&fixture{t: t, clock: &clock{t: start}}).with(store, func(c *Config) {
 		c.Verify = nil
-		c.VerifyAfter = func(ctx context.Context, id string, from ChainPoint) (bool, string, ChainPoint, error) {
-			froms = append(froms, from.Version)
-			rep, to, err := store.VerifyAfter(ctx, id, sqlstore.ChainPoint{Version: from.Version, Hash: from.Hash})
-			if err != nil || rep.OK() {
-				return err == nil, "", ChainPoint{Version: to.Version, Hash: to.Hash}, err
-			}
-			return false, rep.Break.String(), ChainPoint{}, nil
-		}
+		c.VerifyAfter = verifyAfterOf(store, &froms)
 	})
 	p := f.declare("tok-unit", "学籍平台")
 	audit := func() {
@@ -87,14 +96,7 @@ func TestChainStatusEditAfterThePoint(t *testing.T) {
 	t.Cleanup(func() { store.Close() })
 	var froms []int64
 	f := (&fixture{t: t, clock: &clock{t: start}}).with(store, func(c *Config) {
-		c.VerifyAfter = func(ctx context.Context, id string, from ChainPoint) (bool, string, ChainPoint, error) {
-			froms = append(froms, from.Version)
-			rep, to, err := store.VerifyAfter(ctx, id, sqlstore.ChainPoint{Version: from.Version, Hash: from.Hash})
-			if err != nil || rep.OK() {
-				return err == nil, "", ChainPoint{Version: to.Version, Hash: to.Hash}, err
-			}
-			return false, rep.Break.String(), ChainPoint{}, nil
-		}
+		c.VerifyAfter = verifyAfterOf(store, &froms)
 	})
 	p := f.declare("tok-unit", "学籍平台")
 	c := f.signIn("tok-audit")

@@ -102,26 +102,35 @@ func (r row) event() (lifecycle.Event, error) {
 // but seq changes the encoding. seq is not covered: it is the store's
 // order, not the event's content (Verify checks it separately).
 func canonical(r row) []byte {
-	var b bytes.Buffer
-	b.WriteString(canonicalTag)
-	for _, f := range [][]byte{
-		[]byte(r.projectID),
-		[]byte(strconv.FormatInt(r.version, 10)),
-		[]byte(r.action),
-		[]byte(r.actorID),
-		[]byte(r.actorUnit),
-		[]byte(r.actorRoles),
-		[]byte(r.role),
-		[]byte(r.at.UTC().Format(timeLayout)),
-		[]byte(r.article),
-		r.payload,
-	} {
-		var n [4]byte
-		binary.BigEndian.PutUint32(n[:], uint32(len(f)))
-		b.Write(n[:])
-		b.Write(f)
+	return appendCanonical(nil, r.projectID, r.version, r.action, r.actorID, r.actorUnit, r.actorRoles, r.role, r.at, r.article, r.payload)
+}
+
+// appendCanonical appends the canonical encoding of an event to b, its
+// text columns given as strings (a row) or as the bytes read (a verifier
+// walking a long history without a string per column).
+func appendCanonical[T ~string | ~[]byte](b []byte, id string, version int64, action, actorID, unit, roles, role T, at time.Time, article T, payload []byte) []byte {
+	b = append(b, canonicalTag...)
+	b = appendField(b, id)
+	n := len(b)
+	b = binary.BigEndian.AppendUint32(b, 0)
+	b = strconv.AppendInt(b, version, 10)
+	binary.BigEndian.PutUint32(b[n:], uint32(len(b)-n-4))
+	for _, f := range [...]T{action, actorID, unit, roles, role} {
+		b = appendField(b, f)
 	}
-	return b.Bytes()
+	n = len(b)
+	b = binary.BigEndian.AppendUint32(b, 0)
+	b = at.UTC().AppendFormat(b, timeLayout)
+	binary.BigEndian.PutUint32(b[n:], uint32(len(b)-n-4))
+	b = appendField(b, article)
+	return appendField(b, payload)
+}
+
+// appendField appends field(f): f's length as a 4-byte big-endian
+// unsigned integer, then f.
+func appendField[T ~string | ~[]byte](b []byte, f T) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(f)))
+	return append(b, f...)
 }
 
 // chainHash is the hash of a row following prev, the hash of the previous
@@ -132,14 +141,25 @@ func canonical(r row) []byte {
 // canonical already holds project and version; they are repeated so that
 // the link to a project and a position is explicit in the formula.
 func chainHash(newHash func() hash.Hash, prev []byte, r row) []byte {
-	h := newHash()
+	return sumChain(newHash(), nil, prev, canonical(r), r.projectID, r.version, "")
+}
+
+// sumChain appends to dst the chain value of an event following prev,
+// canon its canonical encoding: h (a plain hash, or the HMAC of the key
+// keyID) of prev ‖ canon ‖ id ‖ version as 8-byte big-endian, then keyID
+// when there is one (see chainHash and seal). h is reset first.
+func sumChain(h hash.Hash, dst, prev, canon []byte, id string, version int64, keyID string) []byte {
+	h.Reset()
 	h.Write(prev)
-	h.Write(canonical(r))
-	h.Write([]byte(r.projectID))
+	h.Write(canon)
+	h.Write([]byte(id))
 	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], uint64(r.version))
+	binary.BigEndian.PutUint64(v[:], uint64(version))
 	h.Write(v[:])
-	return h.Sum(nil)
+	if keyID != "" {
+		h.Write([]byte(keyID))
+	}
+	return h.Sum(dst)
 }
 
 // sealingKey is the ID of the key new rows are sealed with, "" without a
@@ -170,14 +190,7 @@ func (s *Store) seal(prev []byte, r row) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: project %s version %d: %w", r.projectID, r.version, err)
 	}
-	m.Write(prev)
-	m.Write(canonical(r))
-	m.Write([]byte(r.projectID))
-	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], uint64(r.version))
-	m.Write(v[:])
-	m.Write([]byte(r.keyID))
-	return m.Sum(nil), nil
+	return sumChain(m, nil, prev, canonical(r), r.projectID, r.version, r.keyID), nil
 }
 
 // Reason says how a hash chain is broken.

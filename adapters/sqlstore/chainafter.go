@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"fmt"
 	"hash"
-	"strconv"
 
 	"github.com/govit-cn/govit/lifecycle"
 )
@@ -168,29 +166,7 @@ func (w *chainWalker) check(prev []byte, r *row, action, actorID, unit, roles, r
 		return &Break{ProjectID: w.id, Version: r.version, Seq: r.seq, Reason: ReasonUnkeyed,
 			Detail: fmt.Sprintf("the row is sealed by key %q, which is not in the keyring (\"\" is the plain hash, which anyone can recompute)", r.keyID)}
 	}
-	b := append(w.buf[:0], canonicalTag...)
-	field := func(f []byte) {
-		b = binary.BigEndian.AppendUint32(b, uint32(len(f)))
-		b = append(b, f...)
-	}
-	field([]byte(w.id))
-	n := len(b)
-	b = binary.BigEndian.AppendUint32(b, 0)
-	b = strconv.AppendInt(b, r.version, 10)
-	binary.BigEndian.PutUint32(b[n:], uint32(len(b)-n-4))
-	field(action)
-	field(actorID)
-	field(unit)
-	field(roles)
-	field(role)
-	n = len(b)
-	b = binary.BigEndian.AppendUint32(b, 0)
-	b = r.at.UTC().AppendFormat(b, timeLayout)
-	binary.BigEndian.PutUint32(b[n:], uint32(len(b)-n-4))
-	field(article)
-	field(r.payload)
-	w.buf = b
-
+	w.buf = appendCanonical(w.buf[:0], w.id, r.version, action, actorID, unit, roles, role, r.at, article, r.payload)
 	h := w.plain
 	if r.keyID != "" {
 		m, err := s.keys.MAC(r.keyID)
@@ -199,17 +175,7 @@ func (w *chainWalker) check(prev []byte, r *row, action, actorID, unit, roles, r
 		}
 		h = m
 	}
-	h.Reset()
-	h.Write(prev)
-	h.Write(b)
-	h.Write([]byte(w.id))
-	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], uint64(r.version))
-	h.Write(v[:])
-	if r.keyID != "" {
-		h.Write([]byte(r.keyID))
-	}
-	w.sum = h.Sum(w.sum[:0])
+	w.sum = sumChain(h, w.sum[:0], prev, w.buf, w.id, r.version, r.keyID)
 	if !bytes.Equal(w.sum, r.hash) {
 		return &Break{ProjectID: w.id, Version: r.version, Seq: r.seq, Reason: ReasonEdited,
 			Expected: bytes.Clone(w.sum), Stored: bytes.Clone(r.hash), Detail: "the row does not give its stored hash"}

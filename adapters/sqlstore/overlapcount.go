@@ -125,12 +125,14 @@ func (oc *overlapCounts) get(bits uint, blocks int) (*windowCounts, int64) {
 	oc.mu.Lock()
 	defer oc.mu.Unlock()
 	var c *windowCounts
-	for i, f := range oc.free {
+	for c == nil && len(oc.free) > 0 {
+		f := oc.free[len(oc.free)-1]
+		oc.free = oc.free[:len(oc.free)-1]
 		if cap(f.matched) >= n {
 			c = f
-			oc.free = append(oc.free[:i], oc.free[i+1:]...)
-			break
 		}
+		// Counts too small for the window the store has grown to are
+		// dropped, so that those of its size take their place.
 	}
 	if c == nil {
 		c = newWindowCounts(bits, blocks)

@@ -369,8 +369,14 @@ func (s *Store) verifyProject(rs []row, proj map[string]int64, rep *VerifyReport
 	if b != nil {
 		return b
 	}
-	last := int64(len(rs))
 	pv, ok := proj[id]
+	return projectionBreak(id, int64(len(rs)), pv, ok)
+}
+
+// projectionBreak compares a project's projection, at version pv (ok:
+// there is one), with its log, which verified up to version last: nil
+// when they agree.
+func projectionBreak(id string, last, pv int64, ok bool) *Break {
 	switch {
 	case !ok:
 		return &Break{ProjectID: id, Version: last, Reason: ReasonProjection, Detail: "events without a projection"}

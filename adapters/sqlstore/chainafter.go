@@ -127,16 +127,10 @@ func (s *Store) VerifyAfter(ctx context.Context, projectID string, from ChainPoi
 	case last < from.Version:
 		brk = &Break{ProjectID: projectID, Version: from.Version, Reason: ReasonMissingVersion,
 			Detail: fmt.Sprintf("version %d, verified before, is not in the log", from.Version)}
-	case !hasProj:
-		brk = &Break{ProjectID: projectID, Version: last, Reason: ReasonProjection, Detail: "events without a projection"}
-	case last == 0:
+	case hasProj && last == 0:
 		brk = &Break{ProjectID: projectID, Version: 1, Reason: ReasonMissingVersion, Detail: "a projection without events"}
-	case pv > last:
-		brk = &Break{ProjectID: projectID, Version: last + 1, Reason: ReasonMissingVersion,
-			Detail: fmt.Sprintf("the projection is at version %d, the log ends at %d", pv, last)}
-	case pv < last:
-		brk = &Break{ProjectID: projectID, Version: pv, Reason: ReasonProjection,
-			Detail: fmt.Sprintf("the projection is at version %d, the log at %d", pv, last)}
+	default:
+		brk = projectionBreak(projectID, last, pv, hasProj)
 	}
 	rep.Projects = 1
 	if brk != nil {

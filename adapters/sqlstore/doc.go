@@ -50,7 +50,7 @@
 // # Write path and group commit
 //
 // Every append — Store.Append, lifecycle.RequestAppender's AppendRequest
-// and AppendWith — runs appendOne in a transaction: read the project's
+// and AppendWith — writes, in one transaction: read the project's
 // head (version and last hash), check the expected version, insert the
 // events with their chain hashes, upsert the projection, then, when the
 // request carries them, the kept fold (AppendRequest.Snapshot, table
@@ -60,7 +60,7 @@
 // AppendWith (this append). On SQLite, last come the rows every append
 // shares: the feed head (positions in commit order), the running totals
 // of the statistics and the webhook deliveries. On PostgreSQL no append
-// writes a row another append writes: the last statement (sqlTail) writes
+// writes a row another append writes: its last writes (sqlTail) put
 // the project's figures, what it adds to the running totals as delta
 // rows, and marks its events pending; the sequencer (pgfeed.go), one at a
 // time under the feed head's row lock, later gives committed events their
@@ -73,13 +73,17 @@
 // or rolls back with the events. New per-append data goes in new fields of
 // lifecycle.AppendRequest, read by a Write or by appendOne.
 //
-// On PostgreSQL each append is its own transaction, and concurrent
-// appends run and commit in parallel. Without joined writes of the
-// embedder's (WithWrite, AppendWith), an append takes two round trips
-// (pgappend.go): the head is read, then every write is sent at once as a
-// pgx batch that the server runs as one transaction; an append that
-// commits an idempotency key commits after checking that the key's row
-// changed. With joined writes it runs appendOne statement by statement.
+// On PostgreSQL, without joined writes of the embedder's (WithWrite,
+// AppendWith), appends go to four batch writers (pgbatch.go), each of
+// which takes the appends queued behind one another and writes them in
+// one transaction: the heads of their projects read at once (none for a
+// new project), then every write sent as one pgx batch, each append's
+// writes after its events as one statement (pgRestStatements). A failed
+// batch commits nothing, and each of its appends runs again alone
+// (pgAppend, pgappend.go), as does an append that commits an idempotency
+// key, which commits after checking that the key's row changed. With
+// joined writes an append runs appendOne statement by statement, in its
+// own transaction.
 // On SQLite the statements an append runs every time are prepared once
 // when the store opens (the driver keeps no statement cache). On SQLite,
 // which has one writer at a time, one goroutine (writer) takes an append and every append already queued

@@ -32,15 +32,14 @@ func (g *signal) fire() {
 	}
 }
 
-// The store's own writes in every append: the statistics' figures and
-// their running totals, the events' feed positions, and the webhook
+// The store's own writes in every SQLite append: the statistics' figures
+// and their running totals, the events' feed positions, and the webhook
 // deliveries of the outbox. The project's own figure row is written with
 // the append's other rows (figureWrite); what every append shares — the
-// feed head's row, whose lock makes the positions consecutive and in
-// commit order on PostgreSQL, and the running totals, a few hot rows per
-// unit — is written last (headWrite), after every joined write, so that
-// an append holds the feed head's lock only for its last statements and
-// its commit. On SQLite the writer commits one batch at a time anyway.
+// feed head's row and the running totals, a few hot rows per unit — is
+// written last (headWrite), after every joined write. The writer commits
+// one batch at a time anyway. On PostgreSQL an append writes none of
+// these shared rows: sqlTail and the sequencer (pgfeed.go) do their work.
 
 const (
 	sqlFeedHead   = `UPDATE feed_head SET pos = pos + $1 RETURNING pos`

@@ -44,14 +44,11 @@ func (s *Store) Head(ctx context.Context) (integrity.Head, error) {
 	if s.keys == nil {
 		return integrity.Head{}, ErrNoKeyring
 	}
-	if s.writes != nil {
-		select {
-		case s.writes <- struct{}{}:
-			defer func() { <-s.writes }()
-		case <-ctx.Done():
-			return integrity.Head{}, ctx.Err()
-		}
+	release, err := s.holdWrites(ctx)
+	if err != nil {
+		return integrity.Head{}, err
 	}
+	defer release()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return integrity.Head{}, s.fail(ctx, "head", err)
@@ -214,14 +211,11 @@ func (s *Store) SealUnkeyed(ctx context.Context) (int, error) {
 	if s.keys == nil {
 		return 0, ErrNoKeyring
 	}
-	if s.writes != nil {
-		select {
-		case s.writes <- struct{}{}:
-			defer func() { <-s.writes }()
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		}
+	release, err := s.holdWrites(ctx)
+	if err != nil {
+		return 0, err
 	}
+	defer release()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, s.fail(ctx, "seal", err)

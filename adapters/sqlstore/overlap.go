@@ -145,9 +145,7 @@ func (s *Store) overlapCandidates(ctx context.Context, q lifecycle.OverlapQuery)
 // overlapCandidateIDs returns the internal IDs of the projects the
 // postings of q's rarest bigrams let through.
 func (s *Store) overlapCandidateIDs(ctx context.Context, q lifecycle.OverlapQuery) ([]int64, error) {
-	grams := slices.Clone(q.Grams)
-	slices.Sort(grams)
-	grams = slices.Compact(grams)
+	grams := sortedGrams(q.Grams)
 	probe, prefixLen := lifecycle.NewOverlapProbe(len(grams), q.MinPercent)
 
 	// Document frequencies; a bigram no project holds costs nothing to
@@ -232,11 +230,10 @@ func (s *Store) overlapTexts(ctx context.Context, ids []int64, unit string) ([]l
 // the threshold. It holds one window's counts, whatever the portfolio.
 func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecycle.OverlapProbe) ([]int64, error) {
 	var last sql.NullInt64
-	st, err := s.overlapStmt(ctx, `SELECT MAX(id) FROM overlap_features`)
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := st.QueryRowContext(ctx).Scan(&last); err != nil || !last.Valid {
+	if err := s.queryRow(ctx, sqlLastFeature).Scan(&last); err != nil || !last.Valid {
 		return nil, err
 	}
 	bits := s.blockBits()
@@ -296,4 +293,10 @@ func candidateFilter(probe lifecycle.OverlapProbe) func(size, matched int) bool 
 		}
 		return size >= lo && size <= hi && probe.Admit(size, matched)
 	}
+}
+
+// sortedGrams are the distinct bigrams of a declaration, sorted, as the
+// features keep them.
+func sortedGrams(g []uint64) []uint64 {
+	return slices.Compact(slices.Sorted(slices.Values(g)))
 }

@@ -133,9 +133,9 @@ func (s *Store) appendOnConflict() string {
 }
 
 // appendPostings adds the entry of the project at id, of size bigrams, to
-// the rows of grams in its block, creating the missing rows. The append
-// is one statement per row, so concurrent declarations of one block (on
-// PostgreSQL) each add theirs.
+// the rows of grams in its block, creating the missing rows, in a
+// statement per rowsPerStatement bigrams. It runs in a fold, and folds
+// take turns (the advisory lock on PostgreSQL, holdWrites on SQLite).
 func (s *Store) appendPostings(ctx context.Context, tx *sql.Tx, id int64, size int, grams []uint64) error {
 	block, off := blockOf(id, s.blockBits())
 	entry := appendEntry(nil, off, size)
@@ -160,8 +160,7 @@ func (s *Store) appendPostings(ctx context.Context, tx *sql.Tx, id int64, size i
 // old to those of grams, with its new size: the existing rows of either
 // are read (locked on PostgreSQL), rewritten without the project's entry
 // and with it where it now belongs, and deleted when empty; a bigram whose
-// row did not exist gets the entry appended as by appendPostings, as
-// another declaration may be creating that row at the same time.
+// row did not exist gets the entry appended by appendPostings.
 func (s *Store) replacePostings(ctx context.Context, tx *sql.Tx, id int64, size int, old, grams []uint64) error {
 	block, off := blockOf(id, s.blockBits())
 	all := slices.Concat(old, grams)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"encoding/binary"
 	"errors"
@@ -83,39 +82,6 @@ type overlapCounts struct {
 	mu     sync.Mutex
 	active []*windowCounts // by handle; nil where free
 	free   []*windowCounts
-	// stmts are the statements of a check whose text does not depend on
-	// the check (overlapStmt).
-	stmts map[string]*sql.Stmt
-}
-
-// overlapStmt returns the statement of query, prepared on the store's
-// database the first time it is asked for; database/sql then prepares it
-// once on each connection it runs on, rather than the check preparing it
-// every time (in SQLite a tenth of a check at 1,000 projects, each).
-// The statements close with the database.
-func (s *Store) overlapStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	oc := s.counts
-	oc.mu.Lock()
-	st, ok := oc.stmts[query]
-	oc.mu.Unlock()
-	if ok {
-		return st, nil
-	}
-	st, err := s.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	oc.mu.Lock()
-	defer oc.mu.Unlock()
-	if prev, ok := oc.stmts[query]; ok {
-		st.Close() //nolint:errcheck // the statement another check prepared first is kept
-		return prev, nil
-	}
-	if oc.stmts == nil {
-		oc.stmts = map[string]*sql.Stmt{}
-	}
-	oc.stmts[query] = st
-	return st, nil
 }
 
 // get returns zeroed counts for a window of blocks of 1 << bits projects

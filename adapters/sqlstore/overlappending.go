@@ -48,21 +48,17 @@ const foldDelay = 20 * time.Millisecond
 // before migrating the schema down past the pending list.
 func (s *Store) FoldOverlap(ctx context.Context) error {
 	var pending bool
-	st, err := s.overlapStmt(ctx, `SELECT EXISTS (SELECT 1 FROM overlap_pending)`)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.queryRow(ctx, sqlPendingExists).Scan(&pending); err != nil || !pending {
+		return err
+	}
+	release, err := s.holdWrites(ctx)
 	if err != nil {
 		return err
 	}
-	if err := st.QueryRowContext(ctx).Scan(&pending); err != nil || !pending {
-		return err
-	}
-	if s.writes != nil {
-		select {
-		case s.writes <- struct{}{}:
-			defer func() { <-s.writes }()
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
+	defer release()
 	for {
 		n, err := s.foldOnce(ctx)
 		if err != nil || n < foldBatch {

@@ -5,7 +5,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -14,16 +13,19 @@ import (
 	"github.com/govit-cn/govit/lifecycle"
 )
 
-// A PostgreSQL append in two round trips. Through database/sql every
-// statement of an append waits for its answer before the next is sent:
-// ten round trips or more, and at 16 clients the process and the
-// database spent most of their time waking each other. pgAppend reads the
-// project's head, checks the expected version and seals the events, then
-// sends every write of the append as one pgx batch (pipelined, answered
-// at once), which PostgreSQL runs as one implicit transaction ending at
-// the batch's Sync: all of it commits, or, at the first failing
-// statement, none of it. Only an append that commits an idempotency key,
-// whose statement must change exactly one row, runs the batch in an
+// A PostgreSQL append through pgx. Through database/sql every statement
+// of an append waits for its answer before the next is sent: ten round
+// trips or more, and at 16 clients the process and the database spent
+// most of their time waking each other. An append is read and sent
+// instead in at most two round trips: the project's head (none for a new
+// project), then, once the expected version is checked and the events
+// sealed, every write as one pgx batch (pipelined, answered at once),
+// which PostgreSQL runs as one implicit transaction ending at the batch's
+// Sync: all of it commits, or, at the first failing statement, none of
+// it. The batch writers (pgbatch.go) do so for several appends at once;
+// pgAppend for one alone: a batch of one, an append run again after its
+// batch failed, and an append that commits an idempotency key, whose
+// statement must change exactly one row, which runs the batch in an
 // explicit transaction and commits after checking it.
 //
 // Reading the head outside the transaction is as safe as inside it (read
@@ -79,19 +81,10 @@ func (s *Store) pgAppend(ctx context.Context, op *appendOp) error {
 	}
 	s.commits.Add(1)
 	s.committed.Add(1)
-	s.appended(op)
 	return nil
 }
 
-// appended wakes the sequencer, and the 第四条 folder after a declaration.
-func (s *Store) appended(op *appendOp) {
-	s.wakeSequencer()
-	if op.req.Overlap != nil {
-		s.wakeFolder()
-	}
-}
-
-// seal checks op against the project's head (version cur, last hash
+// sealOn checks op against the project's head (version cur, last hash
 // prev; 0 and nil for a new project) and seals its rows.
 func (s *Store) sealOn(ctx context.Context, op *appendOp, cur int64, prev []byte) error {
 	rs, req := op.rows, op.req
@@ -191,10 +184,4 @@ func (s *Store) queueAppend(b *pgx.Batch, op *appendOp) error {
 	}
 	b.Queue(s.pgRest[restIndex(req.Snapshot != nil, req.Overlap != nil)], args...)
 	return nil
-}
-
-// sortedGrams are the distinct bigrams of a declaration, sorted, as the
-// features keep them.
-func sortedGrams(g []uint64) []uint64 {
-	return slices.Compact(slices.Sorted(slices.Values(g)))
 }

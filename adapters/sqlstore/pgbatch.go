@@ -68,7 +68,6 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 	var (
 		in    []*appendOp
 		after []*appendOp
-		ids   []string
 		seen  = map[string]bool{}
 	)
 	for _, op := range batch {
@@ -83,7 +82,6 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 		}
 		seen[id] = true
 		in = append(in, op)
-		ids = append(ids, id)
 	}
 	switch len(in) {
 	case 0:
@@ -91,7 +89,7 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 		alone(in[0])
 	default:
 		ctx, cancel := context.WithTimeout(context.Background(), pgBatchTimeout)
-		refused, err := s.pgWriteBatch(ctx, in, ids)
+		refused, err := s.pgWriteBatch(ctx, in)
 		cancel()
 		if err == nil {
 			s.commits.Add(1)
@@ -106,7 +104,6 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 			case err != nil:
 				alone(op)
 			default:
-				s.appended(op)
 				op.done <- nil
 			}
 		}
@@ -116,16 +113,16 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 	}
 }
 
-// pgWriteBatch reads the heads of ids, checks and seals each append of
-// in, and writes those not refused (with their errors) as one
+// pgWriteBatch reads the heads of in's projects, checks and seals each
+// append of in, and writes those not refused (with their errors) as one
 // transaction. When it returns an error, nothing of the batch committed.
-func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp, ids []string) (refused map[*appendOp]error, err error) {
+func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp) (refused map[*appendOp]error, err error) {
 	refused = map[*appendOp]error{}
 	err = s.withPgx(ctx, func(c *pgx.Conn) error {
 		var known []string
-		for i, op := range in {
+		for _, op := range in {
 			if op.req.Expected != 0 {
-				known = append(known, ids[i])
+				known = append(known, op.rows[0].projectID)
 			}
 		}
 		heads, err := readHeads(ctx, c, known)

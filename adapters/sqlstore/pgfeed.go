@@ -45,6 +45,8 @@ const (
 	// wakes it, for others to commit: one run then positions them all.
 	// A read of the feed does not wait for it (it sequences first).
 	sequenceDelay = 20 * time.Millisecond
+	// sequenceTimeout bounds a run of the sequencer goroutine.
+	sequenceTimeout = 30 * time.Second
 )
 
 const (
@@ -144,24 +146,19 @@ func (s *Store) sequencePending(ctx context.Context) error {
 	}
 }
 
-// sequencer runs Sequence after this instance's appends (woken through
-// seqWake) and every sequenceTick, until Close. A run under way when
+// sequencer runs sequencePending after this instance's appends (woken
+// through seqWake) and every sequenceTick, until Close: an idle tick costs
+// one read of feed_pending, no transaction. (Delta rows are written only
+// with their marks, and folded with them, so no marks means no deltas.) A run under way when
 // Close is called finishes first: cancelling it would leave its
 // statement running on the server while the store closes.
 func (s *Store) sequencer() {
 	defer close(s.seqDone)
 	repeat(s.seqQuit, s.seqWake, sequenceDelay, sequenceTick, func() {
-		for {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			n, err := s.Sequence(ctx)
-			cancel()
-			if err != nil {
-				s.logger.Warn("sqlstore: sequencing the feed", "err", err)
-				return
-			}
-			if n < sequenceBatch {
-				return
-			}
+		ctx, cancel := context.WithTimeout(context.Background(), sequenceTimeout)
+		defer cancel()
+		if err := s.sequencePending(ctx); err != nil {
+			s.logger.Warn("sqlstore: sequencing the feed", "err", err)
 		}
 	})
 }

@@ -8,14 +8,21 @@ import (
 	"github.com/govit-cn/govit/lifecycle"
 )
 
-// sqlTail is the last statement of a PostgreSQL append (see pgfeed.go):
-// it replaces the project's figures, writes what the change adds to the
-// running totals as delta rows (the row before taken out, the row after
-// put in, as bump does on SQLite), and marks the events pending for the
-// sequencer. Its arguments are those of sqlFigures, then the version the
-// append expected ($21): the events it marks are those after it. Every sub-statement sees the figures as they were before
-// the statement (old); no other append can change them meanwhile, since
-// this append has already inserted the project's next version.
+// tailArgs is the number of sqlTail's arguments.
+const tailArgs = 21
+
+// sqlTail is the last of a PostgreSQL append's writes (see pgfeed.go):
+// a statement of its own after appendOne's (pgTail), or the last
+// sub-statements of the WITH that writes all after the events
+// (pgRestStatements). It replaces the project's figures, writes what the
+// change adds to the running totals as delta rows (the row before taken
+// out, the row after put in, as bump does on SQLite), and marks the
+// events pending for the sequencer. Its arguments are those of
+// sqlFigures, then the version the append expected ($21): the events it
+// marks are those after it. Every sub-statement sees the figures as they
+// were before the statement (old); no other append can change them
+// meanwhile, since this append has already inserted the project's next
+// version.
 const sqlTail = `WITH old AS (
 	  SELECT unit, kind, budget_year, state,
 	    requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
@@ -72,7 +79,7 @@ func (s *Store) pgTail(ctx context.Context, tx Tx, sum lifecycle.Summary, expect
 // (sqlProjection), the kept fold if the append has one (sqlSnapshot), the
 // 第四条 features if it files a declaration (sqlOverlapFeatures,
 // sqlOverlapPending), then sqlTail, each a sub-statement of one WITH.
-// The arguments are sqlTail's 21, then those of each sub-statement in
+// The arguments are sqlTail's tailArgs, then those of each sub-statement in
 // that order. The sub-statements touch no table in common, so that they
 // may run in any order; the events come in a statement before, which
 // sqlTail's marks read.
@@ -82,7 +89,7 @@ func pgRestStatements() [4]string {
 		for _, overlap := range []bool{false, true} {
 			var b strings.Builder
 			b.WriteString("WITH ")
-			n := 21 // sqlTail's arguments
+			n := tailArgs
 			sub := func(name, stmt string, args int) {
 				b.WriteString(name + " AS (\n" + shiftArgs(stmt, n) + "),\n")
 				n += args

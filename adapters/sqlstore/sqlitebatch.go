@@ -71,9 +71,8 @@ func (s *Store) eventInsert(ctx context.Context, tx *stmtTx) func(args ...any) (
 			return res.LastInsertId()
 		}
 	}
-	insert := tx.StmtContext(ctx, s.stmtInsert)
 	return func(args ...any) (seq int64, err error) {
-		err = insert.QueryRowContext(ctx, args...).Scan(&seq)
+		err = tx.QueryRowContext(ctx, sqlInsert, args...).Scan(&seq)
 		return seq, err
 	}
 }

@@ -39,7 +39,7 @@ type Store struct {
 	stopped chan struct{}
 	// writes is held by the SQLite writer while it commits a batch, and
 	// by whatever must keep this process's appends out for a while (Head,
-	// SealUnkeyed); it waits here, respecting its context, rather than in
+	// SealUnkeyed, FoldOverlap: holdWrites); it waits here, respecting its context, rather than in
 	// SQLite's busy handler. Other processes are kept out by SQLite's lock.
 	writes chan struct{}
 	// joined are the writes of WithWrite.
@@ -49,10 +49,8 @@ type Store struct {
 	// commits and committed count the writer's transactions and the
 	// appends they held.
 	commits, committed atomic.Int64
-	// The statements of an append, prepared once.
-	stmtHead, stmtInsert *sql.Stmt
-	// prepared are the other statements of an append, prepared once on
-	// SQLite (prepared.go).
+	// prepared are the statements of an append and of the reads of every
+	// request, prepared once on SQLite (prepared.go).
 	prepared map[string]*sql.Stmt
 	// overlapBits and overlapWindow, if not 0, replace overlapBlockBits
 	// (tests only, on a new database) and overlapWindowBlocks.
@@ -170,15 +168,6 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	if d == SQLite {
 		s.writes = make(chan struct{}, 1)
 	}
-	for _, p := range []struct {
-		stmt **sql.Stmt
-		sql  string
-	}{{&s.stmtHead, sqlHead}, {&s.stmtInsert, sqlInsert}} {
-		if *p.stmt, err = db.PrepareContext(ctx, p.sql); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("sqlstore: prepare: %w", err)
-		}
-	}
 	if err := s.prepareAppendStatements(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlstore: prepare: %w", err)
@@ -206,6 +195,21 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
+// holdWrites keeps this process's appends out until release is called,
+// waiting for the SQLite writer's batch under way; on PostgreSQL it holds
+// nothing. An ended ctx stops the wait.
+func (s *Store) holdWrites(ctx context.Context) (release func(), err error) {
+	if s.writes == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.writes <- struct{}{}:
+		return func() { <-s.writes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // Close stops the writer and closes the database. Appends still waiting
 // for the writer fail; appends it has taken are committed or rolled back
 // first.
@@ -220,11 +224,6 @@ func (s *Store) Close() error {
 				<-s.stopped
 			}
 			s.pgDone.Wait()
-		}
-	}
-	for _, st := range []*sql.Stmt{s.stmtHead, s.stmtInsert} {
-		if st != nil {
-			st.Close()
 		}
 	}
 	s.closePrepared()

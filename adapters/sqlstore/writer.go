@@ -121,6 +121,7 @@ func (s *Store) AppendWith(ctx context.Context, req lifecycle.AppendRequest, ext
 		return nil, s.fail(ctx, "append", err)
 	}
 	s.changed.fire()
+	s.appended(op)
 	out, err := op.storedCopy()
 	if err != nil {
 		return nil, err
@@ -141,15 +142,25 @@ func storedEvents(rs []row) ([]lifecycle.Event, error) {
 	return out, nil
 }
 
+// appended wakes, after op committed, the sequencer (PostgreSQL), and the
+// 第四条 folder after a declaration.
+func (s *Store) appended(op *appendOp) {
+	s.wakeSequencer()
+	if op.req.Overlap != nil {
+		s.wakeFolder()
+	}
+}
+
 func conflict(id string, expected, actual int64, cause error) error {
 	e := lifecycle.ConflictError(id, expected, actual)
 	e.Err = cause
 	return e
 }
 
-// submit runs op: on PostgreSQL in a transaction of its own, on SQLite by
-// the writer, in a transaction it may share with the appends queued
-// behind it (group commit). Until the writer takes op, the caller's
+// submit runs op: by a writer, in a transaction it may share with the
+// appends queued behind it (group commit: the SQLite writer, PostgreSQL's
+// batch writers), or, on PostgreSQL with an idempotency key or joined
+// writes, in a transaction of its own. Until the writer takes op, the caller's
 // context can withdraw it; after, the caller waits for the commit, so
 // that an append is never reported failed once it may have committed.
 func (s *Store) submit(ctx context.Context, op *appendOp) error {
@@ -183,14 +194,7 @@ func (s *Store) single(ctx context.Context, op *appendOp) error {
 	if err := s.appendOne(ctx, s.stmtTx(tx), op); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	s.wakeSequencer()
-	if op.req.Overlap != nil {
-		s.wakeFolder()
-	}
-	return nil
+	return tx.Commit()
 }
 
 // writer is the one goroutine that writes a SQLite store's appends. It
@@ -277,12 +281,6 @@ func (s *Store) commitBatch(batch []*appendOp) {
 	if err == nil {
 		s.commits.Add(1)
 		s.committed.Add(int64(written))
-		for i, op := range batch {
-			if errs[i] == nil && op.req.Overlap != nil {
-				s.wakeFolder()
-				break
-			}
-		}
 	}
 	finish(err)
 }
@@ -290,8 +288,8 @@ func (s *Store) commitBatch(batch []*appendOp) {
 // WriterStats counts, since Open, the transactions the SQLite writer
 // committed and the appends they held: their ratio is the mean batch of
 // group commit. On PostgreSQL it counts the transactions of the batch
-// writers and of appends run alone through pgx (pgbatch.go), not those
-// of appends with joined writes.
+// writers (pgbatch.go) and of appends run alone through pgx (pgAppend),
+// not those of appends with joined writes.
 func (s *Store) WriterStats() (commits, appends int64) {
 	return s.commits.Load(), s.committed.Load()
 }
@@ -308,7 +306,7 @@ func (s *Store) appendOne(ctx context.Context, tx *stmtTx, op *appendOp) error {
 		cur  int64
 		prev []byte
 	)
-	err := tx.StmtContext(ctx, s.stmtHead).QueryRowContext(ctx, id).Scan(&cur, &prev)
+	err := tx.QueryRowContext(ctx, sqlHead, id).Scan(&cur, &prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}

@@ -1,8 +1,8 @@
 package lifecycle
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/go-json-experiment/json/v1"
 	"slices"
 	"strings"
 	"time"

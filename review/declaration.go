@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/shopspring/decimal"
 )
 
@@ -257,7 +258,7 @@ func (d Declaration) MarshalJSON() ([]byte, error) {
 	if d.DeclaredTotal != nil {
 		total = *d.DeclaredTotal
 	}
-	return json.Marshal(struct {
+	return jsonv1.Marshal(struct {
 		declarationFields
 		Budget json.RawMessage `json:"budget"`
 	}{declarationFields(d), marshalBudget(d.Budget, total)})

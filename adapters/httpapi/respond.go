@@ -1,7 +1,7 @@
 package httpapi
 
 import (
-	"encoding/json"
+	json "github.com/go-json-experiment/json/v1"
 	"net/http"
 )
 

@@ -18,7 +18,7 @@ import (
 // trips or more, and at 16 clients the process and the database spent
 // most of their time waking each other. An append is read and sent
 // instead in at most two round trips: the project's head (none for a new
-// project), then, once the expected version is checked and the events
+// project, or one whose head the store keeps: pgheads.go), then, once the expected version is checked and the events
 // sealed, every write as one pgx batch (pipelined, answered at once),
 // which PostgreSQL runs as one implicit transaction ending at the batch's
 // Sync: all of it commits, or, at the first failing statement, none of
@@ -107,26 +107,43 @@ func (s *Store) sealOn(ctx context.Context, op *appendOp, cur int64, prev []byte
 	return nil
 }
 
+// pgAppendOn writes op on c, sealed on its project's kept head if the
+// store keeps the one op expects, else on the head read; a kept head that
+// is no longer the project's (isStaleHead) is forgotten and read.
 func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error {
-	var (
-		cur  int64
-		prev []byte
-	)
+	if h, ok := s.keptHead(op); ok {
+		err := s.pgAppendSealed(ctx, c, op, h, true)
+		if !isStaleHead(err) {
+			return err
+		}
+		s.forgetHead(op)
+	}
+	var h head
 	if op.req.Expected != 0 { // a new project has no head (see readHeads)
-		err := c.QueryRow(ctx, sqlHead, op.rows[0].projectID).Scan(&cur, &prev)
+		err := c.QueryRow(ctx, sqlHead, op.rows[0].projectID).Scan(&h.version, &h.hash)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
 	}
-	if err := s.sealOn(ctx, op, cur, prev); err != nil {
+	return s.pgAppendSealed(ctx, c, op, h, false)
+}
+
+// pgAppendSealed seals op on h and writes it on c; kept says h is a kept
+// head, which the insert of op's first event checks.
+func (s *Store) pgAppendSealed(ctx context.Context, c *pgx.Conn, op *appendOp, h head, kept bool) error {
+	if err := s.sealOn(ctx, op, h.version, h.hash); err != nil {
 		return err
+	}
+	var after []byte
+	if kept {
+		after = h.hash
 	}
 	kc, claim := lifecycle.KeyClaimFrom(ctx)
 	b := &pgx.Batch{}
 	if claim {
 		b.Queue("begin")
 	}
-	if err := s.queueAppend(b, op); err != nil {
+	if err := s.queueAppend(b, op, after); err != nil {
 		return err
 	}
 	if claim {
@@ -157,9 +174,11 @@ func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error
 }
 
 // queueAppend queues op's writes, op sealed; the events' seqs are kept
-// as their answers are read (when the batch is closed). It queues nothing
+// as their answers are read (when the batch is closed). after, when not
+// nil, is the chain value of the kept head op was sealed on, which the
+// insert of its first event checks (sqlInsertAfter). It queues nothing
 // when it fails.
-func (s *Store) queueAppend(b *pgx.Batch, op *appendOp) error {
+func (s *Store) queueAppend(b *pgx.Batch, op *appendOp, after []byte) error {
 	rs, req := op.rows, op.req
 	id := rs[0].projectID
 	sum := req.Summary
@@ -169,7 +188,11 @@ func (s *Store) queueAppend(b *pgx.Batch, op *appendOp) error {
 		return err
 	}
 	for i := range rs {
-		b.Queue(sqlInsert, s.insertArgs(&rs[i])...).QueryRow(func(r pgx.Row) error { return r.Scan(&rs[i].seq) })
+		stmt, args := sqlInsert, s.insertArgs(&rs[i])
+		if i == 0 && after != nil {
+			stmt, args = sqlInsertAfter, append(args, after)
+		}
+		b.Queue(stmt, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&rs[i].seq) })
 	}
 	// Everything after the events is one statement (pgRest): each
 	// statement costs the database a round of its own work.

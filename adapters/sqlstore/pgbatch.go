@@ -12,8 +12,8 @@ import (
 // Group commit on PostgreSQL. A few writer goroutines (pgWriters) each
 // take an append and every append already queued behind it (up to
 // pgMaxBatch) and write them as one pgx batch in one implicit
-// transaction: one round trip for the heads of all their projects, one
-// for every write, and one commit (one WAL flush) for the lot, where each
+// transaction: one round trip for the heads of the projects whose head
+// the store does not keep (pgheads.go), one for every write, and one commit (one WAL flush) for the lot, where each
 // append alone would take a transaction, a commit and two round trips of
 // its own. Each append is still checked against its own expected version
 // before anything is sent, and acknowledged only after the commit. If the
@@ -33,10 +33,6 @@ const (
 	// pgBatchTimeout bounds a batch's round trips.
 	pgBatchTimeout = 30 * time.Second
 )
-
-// sqlHeads reads the head (latest version and hash) of each project named.
-const sqlHeads = `SELECT h.project_id, h.version, h.hash FROM unnest($1::text[]) AS p(id)
-	CROSS JOIN LATERAL (SELECT project_id, version, hash FROM events WHERE project_id = p.id ORDER BY version DESC LIMIT 1) h`
 
 // batched reports whether op may join a PostgreSQL batch.
 func (s *Store) batched(op *appendOp) bool {
@@ -96,6 +92,9 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 			s.committed.Add(int64(len(in) - len(refused)))
 		} else {
 			s.logger.Debug("sqlstore: a batch of appends failed; each runs alone", "appends", len(in)-len(refused), "err", err)
+			for _, op := range in {
+				s.forgetHead(op)
+			}
 		}
 		for _, op := range in {
 			switch rerr, ok := refused[op]; {
@@ -120,8 +119,10 @@ func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp) (refused map[*
 	refused = map[*appendOp]error{}
 	err = s.withPgx(ctx, func(c *pgx.Conn) error {
 		var known []string
-		for _, op := range in {
-			if op.req.Expected != 0 {
+		kept := make([]bool, len(in))
+		for i, op := range in {
+			_, kept[i] = s.keptHead(op)
+			if !kept[i] && op.req.Expected != 0 {
 				known = append(known, op.rows[0].projectID)
 			}
 		}
@@ -130,11 +131,15 @@ func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp) (refused map[*
 			return err
 		}
 		b := &pgx.Batch{}
-		for _, op := range in {
-			h := heads[op.rows[0].projectID]
+		for i, op := range in {
+			h, after := heads[op.rows[0].projectID], []byte(nil)
+			if kept[i] {
+				h, _ = s.keptHead(op)
+				after = h.hash
+			}
 			err := s.sealOn(op.ctx, op, h.version, h.hash)
 			if err == nil {
-				err = s.queueAppend(b, op)
+				err = s.queueAppend(b, op, after)
 			}
 			if err != nil {
 				refused[op] = err
@@ -146,37 +151,4 @@ func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp) (refused map[*
 		return c.SendBatch(ctx, b).Close()
 	})
 	return refused, err
-}
-
-type head struct {
-	version int64
-	hash    []byte
-}
-
-// readHeads reads the heads of the projects ids; a project with no events
-// has none. Appends of a new project (expected version 0) need no head:
-// they are not asked for, and if the project has events after all, the
-// insert of its version 1 fails on the (project_id, version) key, a
-// conflict.
-func readHeads(ctx context.Context, c *pgx.Conn, ids []string) (map[string]head, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	rows, err := c.Query(ctx, sqlHeads, ids)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := make(map[string]head, len(ids))
-	for rows.Next() {
-		var (
-			id string
-			h  head
-		)
-		if err := rows.Scan(&id, &h.version, &h.hash); err != nil {
-			return nil, err
-		}
-		out[id] = h
-	}
-	return out, rows.Err()
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/shopspring/decimal"
 
 	"github.com/govit-cn/govit/adapters/integrity"
@@ -73,6 +74,9 @@ type Store struct {
 	// pgRest are the forms of an append's statement after its events
 	// (pgRestStatements).
 	pgRest [4]string
+	// heads are the heads this PostgreSQL store's appends left
+	// (pgheads.go); nil on SQLite.
+	heads *lru.Cache[string, head]
 }
 
 var _ lifecycle.Store = (*Store)(nil)
@@ -180,6 +184,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		s.seqQuit, s.seqDone = make(chan struct{}), make(chan struct{})
 		go s.sequencer()
 		s.pgRest = pgRestStatements()
+		s.heads = newHeads()
 		s.pgq = make(chan *appendOp)
 		s.quit = make(chan struct{})
 		for range pgWriters {

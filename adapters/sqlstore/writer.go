@@ -106,6 +106,7 @@ func (s *Store) AppendWith(ctx context.Context, req lifecycle.AppendRequest, ext
 
 	err := s.submit(ctx, op)
 	if err != nil {
+		s.forgetHead(op)
 		var le *lifecycle.Error
 		if errors.As(err, &le) {
 			return nil, err
@@ -145,6 +146,7 @@ func storedEvents(rs []row) ([]lifecycle.Event, error) {
 // appended wakes, after op committed, the sequencer (PostgreSQL), and the
 // 第四条 folder after a declaration.
 func (s *Store) appended(op *appendOp) {
+	s.keepHead(op)
 	s.wakeSequencer()
 	if op.req.Overlap != nil {
 		s.wakeFolder()

@@ -187,16 +187,23 @@ func (s *Store) queueAppend(b *pgx.Batch, op *appendOp, after []byte) error {
 	if err != nil {
 		return err
 	}
-	for i := range rs {
-		stmt, args := sqlInsert, s.insertArgs(&rs[i])
-		if i == 0 && after != nil {
-			stmt, args = sqlInsertAfter, append(args, after)
+	// An append of one event is written by one statement (pgRest), of
+	// more by one for each event and one for the rest: each statement
+	// costs the database a round of its own work.
+	one := len(rs) == 1
+	if !one {
+		for i := range rs {
+			stmt, args := sqlInsert, s.insertArgs(&rs[i])
+			if i == 0 {
+				stmt, args = sqlInsertAfter, append(args, after)
+			}
+			b.Queue(stmt, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&rs[i].seq) })
 		}
-		b.Queue(stmt, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&rs[i].seq) })
 	}
-	// Everything after the events is one statement (pgRest): each
-	// statement costs the database a round of its own work.
 	args := append(tail, req.Expected)
+	if one {
+		args = append(append(args, s.insertArgs(&rs[0])...), after)
+	}
 	args = append(args, s.projectionArgs(op)...)
 	if req.Snapshot != nil {
 		args = append(args, id, sum.Version, req.Snapshot)
@@ -205,6 +212,9 @@ func (s *Store) queueAppend(b *pgx.Batch, op *appendOp, after []byte) error {
 		grams := sortedGrams(f.Grams)
 		args = append(args, id, f.Unit, f.Name, f.Content, f.ParentID, len(grams), gramsBlob(grams))
 	}
-	b.Queue(s.pgRest[restIndex(req.Snapshot != nil, req.Overlap != nil)], args...)
+	q := b.Queue(s.pgRest[restIndex(one, req.Snapshot != nil, req.Overlap != nil)], args...)
+	if one {
+		q.QueryRow(func(r pgx.Row) error { return r.Scan(&rs[0].seq) })
+	}
 	return nil
 }

@@ -33,12 +33,14 @@ const pgHeadCache = 4096
 const sqlHeads = `SELECT h.project_id, h.version, h.hash FROM unnest($1::text[]) AS p(id)
 	CROSS JOIN LATERAL (SELECT project_id, version, hash FROM events WHERE project_id = p.id ORDER BY version DESC LIMIT 1) h`
 
-// sqlInsertAfter is sqlInsert for an event sealed on a kept head: $13 is
-// the chain value of the version before it ($2 - 1). When that version
-// has another value, the version inserted is NULL, and the insert fails.
+// sqlInsertAfter is sqlInsert for the first event of an append: $13, if
+// not NULL, is the chain value of the kept head it was sealed on, the
+// version before it ($2 - 1). When that version has another value, the
+// version inserted is NULL, and the insert fails.
 const sqlInsertAfter = `INSERT INTO events (project_id, version, action, actor_id, actor_unit, actor_roles, role, at, article, payload, hash, key_id)
 	VALUES ($1,
-	  CASE WHEN EXISTS (SELECT 1 FROM events WHERE project_id = $1 AND version = $2::bigint - 1 AND hash = $13::bytea) THEN $2::bigint END,
+	  CASE WHEN $13::bytea IS NULL
+	    OR EXISTS (SELECT 1 FROM events WHERE project_id = $1 AND version = $2::bigint - 1 AND hash = $13::bytea) THEN $2::bigint END,
 	  $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`
 
 type head struct {

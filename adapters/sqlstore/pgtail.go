@@ -74,50 +74,77 @@ func (s *Store) pgTail(ctx context.Context, tx Tx, sum lifecycle.Summary, expect
 	return err
 }
 
-// pgRestStatements are the four forms of the statement that writes all of
-// a PostgreSQL append after its events (see restIndex): the projection
+// pgRestStatements are the eight forms of the statement that writes a
+// PostgreSQL append (see restIndex). The first four write all after the
+// events, which come in statements before; the other four, for an append
+// of one event (nearly every action), write the event too. In that order:
+// the event (sqlInsertAfter) if the form writes it, the projection
 // (sqlProjection), the kept fold if the append has one (sqlSnapshot), the
 // 第四条 features if it files a declaration (sqlOverlapFeatures,
-// sqlOverlapPending), then sqlTail, each a sub-statement of one WITH.
-// The arguments are sqlTail's tailArgs, then those of each sub-statement in
-// that order. The sub-statements touch no table in common, so that they
-// may run in any order; the events come in a statement before, which
-// sqlTail's marks read.
-func pgRestStatements() [4]string {
-	var out [4]string
-	for _, snapshot := range []bool{false, true} {
-		for _, overlap := range []bool{false, true} {
-			var b strings.Builder
-			b.WriteString("WITH ")
-			n := tailArgs
-			sub := func(name, stmt string, args int) {
-				b.WriteString(name + " AS (\n" + shiftArgs(stmt, n) + "),\n")
-				n += args
+// sqlOverlapPending), then sqlTail, each a sub-statement of one WITH. The
+// arguments are sqlTail's tailArgs, then those of each sub-statement in
+// that order. The sub-statements other than the event's touch no table in
+// common, so that they may run in any order; sqlTail's marks read the
+// events from the statement before, or from the event's sub-statement
+// (ev), whose seq the form with the event returns.
+func pgRestStatements() [8]string {
+	var out [8]string
+	for _, event := range []bool{false, true} {
+		for _, snapshot := range []bool{false, true} {
+			for _, overlap := range []bool{false, true} {
+				var b strings.Builder
+				b.WriteString("WITH ")
+				n := tailArgs
+				sub := func(name, stmt string, args int) {
+					b.WriteString(name + " AS (\n" + shiftArgs(stmt, n) + "),\n")
+					n += args
+				}
+				if event {
+					sub("ev", strings.Replace(sqlInsertAfter, "RETURNING seq", "RETURNING seq, project_id, version, at", 1), 13)
+				}
+				sub("pr", sqlProjection, 16)
+				if snapshot {
+					sub("sn", sqlSnapshot, 3)
+				}
+				if overlap {
+					sub("f", sqlOverlapFeatures, 7)
+					sub("op", sqlOverlapPending, 0)
+				}
+				tail := strings.TrimPrefix(sqlTail, "WITH ")
+				if event {
+					tail = strings.Replace(tail, tailMarks, eventMarks, 1)
+				}
+				b.WriteString(tail)
+				out[restIndex(event, snapshot, overlap)] = b.String()
 			}
-			sub("pr", sqlProjection, 16)
-			if snapshot {
-				sub("sn", sqlSnapshot, 3)
-			}
-			if overlap {
-				sub("f", sqlOverlapFeatures, 7)
-				sub("op", sqlOverlapPending, 0)
-			}
-			b.WriteString(strings.TrimPrefix(sqlTail, "WITH "))
-			out[restIndex(snapshot, overlap)] = b.String()
 		}
 	}
 	return out
 }
 
-// restIndex is the index in pgRestStatements of the form for an append
-// with a kept fold (snapshot) and with 第四条 features (overlap).
-func restIndex(snapshot, overlap bool) int {
+// tailMarks is the end of sqlTail: the marks of the events after the
+// expected version ($21), read from the table; eventMarks reads them from
+// the statement's own event and returns its seq.
+const (
+	tailMarks = `FROM events WHERE project_id = $1::text AND version > $21::bigint)
+	SELECT 1`
+	eventMarks = `FROM ev WHERE version > $21::bigint)
+	SELECT seq FROM ev`
+)
+
+// restIndex is the index in pgRestStatements of the form that writes the
+// append's one event too (event), with a kept fold (snapshot) and with
+// 第四条 features (overlap).
+func restIndex(event, snapshot, overlap bool) int {
 	i := 0
 	if snapshot {
 		i++
 	}
 	if overlap {
 		i += 2
+	}
+	if event {
+		i += 4
 	}
 	return i
 }

@@ -73,7 +73,7 @@ type Store struct {
 	pgDone sync.WaitGroup
 	// pgRest are the forms of an append's statement after its events
 	// (pgRestStatements).
-	pgRest [4]string
+	pgRest [8]string
 	// heads are the heads this PostgreSQL store's appends left
 	// (pgheads.go); nil on SQLite.
 	heads *lru.Cache[string, head]

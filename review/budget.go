@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"slices"
 
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/shopspring/decimal"
 )
 
@@ -347,7 +348,7 @@ func parseBudget(prefix string, data []byte) (Budget, *decimal.Decimal, []Findin
 		return Budget{}, nil, nil
 	}
 	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(trimmed, &raw); err != nil {
+	if err := jsonv1.Unmarshal(trimmed, &raw); err != nil {
 		return Budget{}, nil, []Finding{{
 			Code: "budget_not_object", Article: "附件1", Field: objField,
 			ZH: fmt.Sprintf("%s 资金预算须为对象，按中央财政、市财政、区财政、自有资金分列金额（万元）", objField),
@@ -426,7 +427,7 @@ func parseAmount(field string, raw json.RawMessage) (d decimal.Decimal, present 
 	var text string
 	switch c := raw[0]; {
 	case c == '"':
-		if err := json.Unmarshal(raw, &text); err != nil {
+		if err := jsonv1.Unmarshal(raw, &text); err != nil {
 			return decimal.Zero, false, notDecimal(field, string(raw))
 		}
 	case c == '-' || (c >= '0' && c <= '9'):

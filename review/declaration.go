@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 	"github.com/shopspring/decimal"
 )
@@ -254,14 +256,28 @@ type declarationFields Declaration
 // budget carries "total": the declared 合计 when one was given, else the
 // sum of the sources.
 func (d Declaration) MarshalJSON() ([]byte, error) {
+	return jsonv1.Marshal(d.wire())
+}
+
+// MarshalJSONTo writes what MarshalJSON does, straight to enc, for the
+// encoders of go-json-experiment (those of the fold and of the HTTP
+// answers), which call it instead of MarshalJSON.
+func (d Declaration) MarshalJSONTo(enc *jsontext.Encoder) error {
+	return jsonv2.MarshalEncode(enc, d.wire(), enc.Options())
+}
+
+// declarationWire is what a declaration is written as.
+type declarationWire struct {
+	declarationFields
+	Budget jsontext.Value `json:"budget"`
+}
+
+func (d Declaration) wire() declarationWire {
 	total := d.Budget.Total()
 	if d.DeclaredTotal != nil {
 		total = *d.DeclaredTotal
 	}
-	return jsonv1.Marshal(struct {
-		declarationFields
-		Budget json.RawMessage `json:"budget"`
-	}{declarationFields(d), marshalBudget(d.Budget, total)})
+	return declarationWire{declarationFields(d), marshalBudget(d.Budget, total)}
 }
 
 // UnmarshalJSON reads a declaration. Amounts in "budget" are read exactly

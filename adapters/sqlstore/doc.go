@@ -61,12 +61,13 @@
 // shares: the feed head (positions in commit order), the running totals
 // of the statistics and the webhook deliveries. On PostgreSQL no append
 // writes a row another append writes: its last writes (sqlTail) put
-// the project's figures, what it adds to the running totals as delta
-// rows, and marks its events pending; the sequencer (pgfeed.go), one at a
-// time under the feed head's row lock, later gives committed events their
-// feed positions and webhook deliveries and folds the deltas into the
-// totals. Feed, Claim and Deliveries run it first when events are
-// pending, and Stats adds the deltas not yet folded. A Write gets
+// the project's figures and mark its events pending, the first mark with
+// what the append changes in the running totals (pgchange.go); the
+// sequencer (pgfeed.go), one at a time under the feed head's row lock,
+// later gives committed events their feed positions and webhook
+// deliveries and folds the marks' changes into the totals. Feed, Claim
+// and Deliveries run it first when events are pending, and Stats adds the
+// changes of the marks still pending. A Write gets
 // the transaction (Tx, $n placeholders on both dialects), the dialect,
 // the request and the events as stored (with Seq), so that other data —
 // an idempotency key, an outbox row per event, a global sequence — commits

@@ -265,21 +265,20 @@ func (s *Store) Stats(ctx context.Context, q lifecycle.StatsQuery) (lifecycle.St
 }
 
 // totalsOf is what Stats reads for a table of running totals: the table,
-// and on PostgreSQL with it the delta rows the sequencer has not yet
-// folded in (pgfeed.go), under the table's name.
+// and on PostgreSQL with it the changes the marks still pending carry
+// (pgchange.go), under the table's name.
 func (s *Store) totalsOf(table string) string {
 	if s.dialect != Postgres {
 		return table
 	}
-	cols := `unit, kind, budget_year, workdays, projects`
+	cols, changes := approvalTotalsColumns, approvalChanges("feed_pending")
 	switch table {
 	case "figure_totals":
-		cols = figureTotalsColumns
+		cols, changes = figureTotalsColumns, figureChanges("feed_pending")
 	case "duty_totals":
-		cols = `unit, kind, budget_year, duty, next_due, projects`
+		cols, changes = dutyTotalsColumns, dutyChanges("feed_pending")
 	}
-	deltas := strings.Replace(table, "_totals", "_deltas", 1)
-	return `(SELECT ` + cols + ` FROM ` + table + ` UNION ALL SELECT ` + cols + ` FROM ` + deltas + `) AS ` + table
+	return `(SELECT ` + cols + ` FROM ` + table + ` UNION ALL ` + changes + `) AS ` + table
 }
 
 // querier is a database or a transaction.

@@ -11,15 +11,16 @@ import (
 // whose row lock gave positions in commit order but made appends commit
 // one at a time, and the running totals, a few hot rows per unit — are no
 // longer written by the appends. An append inserts only rows of its own:
-// its events' marks in feed_pending (with the project's unit) and what it
-// adds to the totals as delta rows. The sequencer then, in a transaction
+// its events' marks in feed_pending (with the project's unit), the first
+// with what the append changes in the totals (pgchange.go). The
+// sequencer then, in a transaction
 // of its own under feed_head's row lock (one sequencer at a time across
 // every instance on the database):
 //
 //   - gives the committed pending events the next feed positions, in seq
 //     order, with their webhook deliveries, and moves the head;
-//   - folds the delta rows into the totals, dropping duty totals that fall
-//     to no project.
+//   - folds the changes the marks carry into the totals, in the same
+//     statement, dropping duty totals that fall to no project.
 //
 // A transaction sees only committed marks, so positions go to committed
 // events alone and are never taken back: a reader that has seen position
@@ -34,7 +35,8 @@ import (
 // a second (for marks an instance left when it stopped), and Feed, Claim
 // and Deliveries run it first when marks are pending, so that an event
 // acknowledged before a read began is in what the read returns. Stats
-// adds the deltas not yet folded to the totals it reads, in one snapshot.
+// adds the changes of the marks still pending to the totals it reads, in
+// one snapshot.
 
 const (
 	// sequenceBatch caps the events one sequencer transaction positions.
@@ -50,38 +52,30 @@ const (
 )
 
 const (
-	sqlSequenceLock = `SELECT pos FROM feed_head FOR UPDATE`
-	sqlSequence     = `WITH moved AS (
+	sqlSequenceLock    = `SELECT pos FROM feed_head FOR UPDATE`
+	sqlSequenceHead    = `UPDATE feed_head SET pos = pos + $1`
+	sqlDropEmptyDuties = `DELETE FROM duty_totals WHERE projects = 0`
+)
+
+// sqlSequence moves up to $2 pending marks, in seq order, to the feed at
+// the positions after $1 with their webhook deliveries, folds the changes
+// they carry into the totals, and returns how many it moved.
+func sqlSequence() string {
+	return `WITH moved AS (
 	  DELETE FROM feed_pending WHERE seq IN (SELECT seq FROM feed_pending ORDER BY seq LIMIT $2)
-	  RETURNING seq, unit, project_id, at),
+	  RETURNING seq, unit, project_id, at, ` + pendingChangeColumns + `),
 	numbered AS (
 	  SELECT seq, unit, project_id, at, $1::bigint + row_number() OVER (ORDER BY seq) AS pos FROM moved),
 	f AS (INSERT INTO event_feed (pos, seq) SELECT pos, seq FROM numbered),
 	d AS (INSERT INTO webhook_deliveries (webhook_id, pos, project_id, next_at)
-	  SELECT w.id, n.pos, n.project_id, n.at FROM numbered n JOIN webhooks w ON w.sees_all <> 0 OR w.unit = n.unit)
+	  SELECT w.id, n.pos, n.project_id, n.at FROM numbered n JOIN webhooks w ON w.sees_all <> 0 OR w.unit = n.unit),
+	` + sqlFoldChanges("moved") + `
 	SELECT count(*) FROM numbered`
-	sqlSequenceHead = `UPDATE feed_head SET pos = pos + $1`
-	sqlFoldFigures  = `WITH d AS (DELETE FROM figure_deltas RETURNING *)
-	INSERT INTO figure_totals (` + figureTotalsColumns + `)
-	SELECT unit, kind, budget_year, state, SUM(projects),
-	  SUM(requested_central_fen), SUM(requested_municipal_fen), SUM(requested_district_fen), SUM(requested_self_funded_fen),
-	  SUM(approved_central_fen), SUM(approved_municipal_fen), SUM(approved_district_fen), SUM(approved_self_funded_fen)
-	FROM d GROUP BY unit, kind, budget_year, state
-	` + figureTotalsAdd
-	sqlFoldDuties = `WITH d AS (DELETE FROM duty_deltas RETURNING *)
-	INSERT INTO duty_totals (unit, kind, budget_year, duty, next_due, projects)
-	SELECT unit, kind, budget_year, duty, next_due, SUM(projects) FROM d GROUP BY unit, kind, budget_year, duty, next_due
-	ON CONFLICT (unit, kind, budget_year, duty, next_due) DO UPDATE SET projects = duty_totals.projects + excluded.projects`
-	sqlDropEmptyDuties = `DELETE FROM duty_totals WHERE projects = 0`
-	sqlFoldApprovals   = `WITH d AS (DELETE FROM approval_deltas RETURNING *)
-	INSERT INTO approval_totals (unit, kind, budget_year, workdays, projects)
-	SELECT unit, kind, budget_year, workdays, SUM(projects) FROM d GROUP BY unit, kind, budget_year, workdays
-	ON CONFLICT (unit, kind, budget_year, workdays) DO UPDATE SET projects = approval_totals.projects + excluded.projects`
-)
+}
 
 // Sequence runs the sequencer once on a PostgreSQL store (see above): it
 // positions the committed events still pending, up to sequenceBatch of
-// them, and folds the totals' deltas. It returns how many events it
+// them, and folds the changes they carry into the totals. It returns how many events it
 // positioned. On SQLite, where appends position their events themselves,
 // it does nothing.
 func (s *Store) Sequence(ctx context.Context) (int64, error) {
@@ -98,16 +92,14 @@ func (s *Store) Sequence(ctx context.Context) (int64, error) {
 		return 0, s.fail(ctx, "sequence", err)
 	}
 	var n int64
-	if err := tx.QueryRowContext(ctx, sqlSequence, head, sequenceBatch).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, sqlSequence(), head, sequenceBatch).Scan(&n); err != nil {
 		return 0, s.fail(ctx, "sequence", err)
 	}
 	if n > 0 {
 		if _, err := tx.ExecContext(ctx, sqlSequenceHead, n); err != nil {
 			return 0, s.fail(ctx, "sequence", err)
 		}
-	}
-	for _, q := range []string{sqlFoldFigures, sqlFoldDuties, sqlDropEmptyDuties, sqlFoldApprovals} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := tx.ExecContext(ctx, sqlDropEmptyDuties); err != nil {
 			return 0, s.fail(ctx, "sequence", err)
 		}
 	}
@@ -148,8 +140,7 @@ func (s *Store) sequencePending(ctx context.Context) error {
 
 // sequencer runs sequencePending after this instance's appends (woken
 // through seqWake) and every sequenceTick, until Close: an idle tick costs
-// one read of feed_pending, no transaction. (Delta rows are written only
-// with their marks, and folded with them, so no marks means no deltas.) A run under way when
+// one read of feed_pending, no transaction. A run under way when
 // Close is called finishes first: cancelling it would leave its
 // statement running on the server while the store closes.
 func (s *Store) sequencer() {

@@ -38,8 +38,7 @@ func readFigureRow(ctx context.Context, tx Tx, id string) (figureRow, bool, erro
 }
 
 const (
-	// figureTotalsColumns are figure_totals' (and figure_deltas')
-	// columns; figureTotalsAdd adds a row to the one of its keys.
+	// figureTotalsColumns are figure_totals' columns; figureTotalsAdd adds a row to the one of its keys.
 	figureTotalsColumns = `unit, kind, budget_year, state, projects,
 	  requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
 	  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen`
@@ -67,8 +66,8 @@ const (
 )
 
 // bump adds a project's figures to the running totals (sign 1) or takes
-// them out (sign -1), on SQLite; on PostgreSQL appends write delta rows
-// instead (sqlTail). The totals are what Stats reads: a few rows per
+// them out (sign -1), on SQLite; on PostgreSQL appends carry the change
+// in a mark instead (sqlTail, pgchange.go). The totals are what Stats reads: a few rows per
 // unit, kind, budget year and state, however many projects there are.
 // Callers hold the feed head's lock, so bumps never cross and deadlock.
 func bump(ctx context.Context, tx Tx, f figureRow, sign int64) error {
@@ -100,8 +99,8 @@ func bump(ctx context.Context, tx Tx, f figureRow, sign int64) error {
 // RebuildTotals recomputes the running totals of the statistics from the
 // projects' figures, in one transaction: for a store whose totals are in
 // doubt (restored from parts, edited by hand). Appends keep them current
-// otherwise (on PostgreSQL with the sequencer, which folds their delta
-// rows in). Appends wait while it runs.
+// otherwise (on PostgreSQL with the sequencer, which folds the changes
+// their marks carry). Appends wait while it runs.
 func (s *Store) RebuildTotals(ctx context.Context) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -112,11 +111,13 @@ func (s *Store) RebuildTotals(ctx context.Context) error {
 	// meanwhile.
 	lock := []string{`UPDATE feed_head SET pos = pos`}
 	if s.dialect == Postgres {
-		// Appends write their figures and deltas without the feed head:
+		// Appends write their figures and changes without the feed head:
 		// SHARE on the figures waits for those under way and keeps new
-		// ones out; the head's row keeps the sequencer out.
+		// ones out; the head's row keeps the sequencer out. The pending
+		// marks stay, for the feed, without their changes: the figures
+		// the totals are rebuilt from already hold them.
 		lock = []string{`LOCK TABLE project_figures IN SHARE MODE`, sqlSequenceLock,
-			`DELETE FROM figure_deltas`, `DELETE FROM duty_deltas`, `DELETE FROM approval_deltas`}
+			`UPDATE feed_pending SET was_unit = NULL, now_unit = NULL WHERE was_unit IS NOT NULL OR now_unit IS NOT NULL`}
 	}
 	for _, q := range append(lock,
 		`DELETE FROM figure_totals`,

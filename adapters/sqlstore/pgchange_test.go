@@ -1,0 +1,114 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/govit-cn/govit/adapters/sqlstore/sqltest"
+	"github.com/govit-cn/govit/lifecycle"
+	"github.com/govit-cn/govit/lifecycle/storetest"
+)
+
+// totalsRows reads every row of the three running totals (or of what q
+// gives for each) as text, for comparing.
+func totalsRows(t *testing.T, s *Store, q map[string]string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	for table, sql := range q {
+		rows, err := s.db.QueryContext(t.Context(), sql)
+		require.NoError(t, err)
+		cols, err := rows.Columns()
+		require.NoError(t, err)
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			require.NoError(t, rows.Scan(ptrs...))
+			text := make([]string, len(vals))
+			for i, v := range vals {
+				if b, ok := v.([]byte); ok {
+					v = string(b)
+				}
+				text[i] = fmt.Sprint(v)
+			}
+			out[table] = append(out[table], strings.Join(text, "|"))
+		}
+		require.NoError(t, closeRows(rows))
+	}
+	return out
+}
+
+// TestChangesInMarksMigration: the delta rows a store left before its
+// appends carried their changes in their marks (00023) are folded into
+// the totals by the migration, and the delta tables are gone.
+func TestChangesInMarksMigration(t *testing.T) {
+	ctx := context.Background()
+	dsn := sqltest.PostgresDSN(t)
+	s, err := Open(ctx, dsn)
+	require.NoError(t, err)
+	c := storetest.NewClock(storetest.PortfolioStart())
+	e, err := lifecycle.New(lifecycle.Config{Store: s, Clock: c.Now})
+	require.NoError(t, err)
+	storetest.Portfolio(t, e, c, 40, 7)
+	s.stopBackground()
+	_, err = s.Sequence(ctx)
+	require.NoError(t, err)
+	p, err := migrations(ctx, Postgres, s.db)
+	require.NoError(t, err)
+	_, err = p.DownTo(ctx, 22)
+	require.NoError(t, err)
+
+	// Deltas as appends of the previous version left them: one state's
+	// group grows, one duty total falls to no project, an approval time
+	// gains a project.
+	var unit, kind, state, duty string
+	var year int
+	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT unit, kind, budget_year, state FROM figure_totals ORDER BY unit, state LIMIT 1`).
+		Scan(&unit, &kind, &year, &state))
+	for _, q := range []string{
+		fmt.Sprintf(`INSERT INTO figure_deltas VALUES ('%s', '%s', %d, '%s', 2, 100, 0, 50, 0, 0, 0, 7, 0)`, unit, kind, year, state),
+		`INSERT INTO figure_deltas VALUES ('新单位', 'operation', 2026, 'declared', 1, 0, 0, 300, 0, 0, 0, 0, 0)`,
+		`INSERT INTO approval_deltas VALUES ('新单位', 'operation', 2026, 9, 1)`,
+	} {
+		_, err := s.db.ExecContext(ctx, q)
+		require.NoError(t, err, q)
+	}
+	var due any
+	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT unit, kind, budget_year, duty, next_due FROM duty_totals WHERE projects = 1 LIMIT 1`).
+		Scan(&unit, &kind, &year, &duty, &due))
+	_, err = s.db.ExecContext(ctx, `INSERT INTO duty_deltas VALUES ($1, $2, $3, $4, $5, -1)`, unit, kind, year, duty, due)
+	require.NoError(t, err)
+
+	// What the totals must read: each table with its deltas added, and no
+	// duty total of no project.
+	want := totalsRows(t, s, map[string]string{
+		"figure": `SELECT unit, kind, budget_year, state, SUM(projects), SUM(requested_central_fen), SUM(requested_municipal_fen),
+		  SUM(requested_district_fen), SUM(requested_self_funded_fen), SUM(approved_central_fen), SUM(approved_municipal_fen),
+		  SUM(approved_district_fen), SUM(approved_self_funded_fen)
+		  FROM (SELECT * FROM figure_totals UNION ALL SELECT * FROM figure_deltas) x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+		"duty": `SELECT unit, kind, budget_year, duty, next_due, SUM(projects)
+		  FROM (SELECT * FROM duty_totals UNION ALL SELECT * FROM duty_deltas) x GROUP BY 1, 2, 3, 4, 5 HAVING SUM(projects) <> 0 ORDER BY 1, 2, 3, 4, 5`,
+		"approval": `SELECT unit, kind, budget_year, workdays, SUM(projects)
+		  FROM (SELECT * FROM approval_totals UNION ALL SELECT * FROM approval_deltas) x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+	})
+	require.Len(t, want["figure"], len(totalsRows(t, s, map[string]string{"figure": `SELECT 1 FROM figure_totals`})["figure"])+1)
+	require.NoError(t, s.Close())
+
+	s2 := open(t, dsn)
+	got := totalsRows(t, s2, map[string]string{
+		"figure":   `SELECT * FROM figure_totals ORDER BY 1, 2, 3, 4`,
+		"duty":     `SELECT * FROM duty_totals ORDER BY 1, 2, 3, 4, 5`,
+		"approval": `SELECT * FROM approval_totals ORDER BY 1, 2, 3, 4`,
+	})
+	assert.Equal(t, want, got)
+	var tables int
+	require.NoError(t, s2.db.QueryRowContext(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE '%_deltas'`).Scan(&tables))
+	assert.Zero(t, tables)
+}

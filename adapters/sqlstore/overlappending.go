@@ -39,8 +39,9 @@ const foldBatch = 1000
 const overlapLockKey = 0x676f7669745f34 // "govit_4"
 
 // foldDelay is how long the folder waits after a declaration before it
-// folds, gathering those that follow.
-const foldDelay = 20 * time.Millisecond
+// folds, gathering those that follow. A check does not wait for it: it
+// folds what is pending first.
+const foldDelay = 100 * time.Millisecond
 
 // FoldOverlap folds the pending projects into the 第四条 postings and
 // returns when none is left. Checks call it first; the store's folder

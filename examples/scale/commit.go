@@ -146,13 +146,7 @@ func corpusProject(name, content string) corpus.Project {
 
 // projectPath is the path of the project a 201 created, with its ETag.
 func projectPath(a answer) string {
-	var p struct {
-		Project struct {
-			ID string `json:"id"`
-		} `json:"project"`
-	}
-	_ = json.Unmarshal(a.body, &p)
-	return "/v1/projects/" + p.Project.ID + "\x00" + a.etag
+	return a.location + "\x00" + a.etag
 }
 
 func cutTag(state string) (path, tag string, ok bool) { return strings.Cut(state, "\x00") }

@@ -20,8 +20,9 @@ import (
 // again and again: two appends per cycle) with the raw rate of single-row
 // INSERT transactions by as many writers into a plain table of the same
 // database (on SQLite serialised in Go, as SQLite has one writer). Rounds
-// alternate, so that both meet the same disk.
-func commitRate(ctx context.Context, out io.Writer, dsn string, clients int, d time.Duration, rounds int) error {
+// alternate, so that both meet the same disk; a warm-up of each side
+// comes first.
+func commitRate(ctx context.Context, out io.Writer, dsn string, clients int, d, warmup time.Duration, rounds int) error {
 	store, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return err
@@ -85,7 +86,7 @@ func commitRate(ctx context.Context, out io.Writer, dsn string, clients int, d t
 		*state = ""
 		return d, err
 	}
-	run := func(fn func(context.Context, *string) (time.Duration, error)) (float64, timings, error) {
+	run := func(d time.Duration, fn func(context.Context, *string) (time.Duration, error)) (float64, timings, error) {
 		var (
 			wg   sync.WaitGroup
 			mu   sync.Mutex
@@ -119,13 +120,24 @@ func commitRate(ctx context.Context, out io.Writer, dsn string, clients int, d t
 		return rate, lats, ferr
 	}
 	rawFn := func(ctx context.Context, _ *string) (time.Duration, error) { return raw(ctx) }
+	// A warm-up of each side, not measured: the server's first seconds
+	// (statements prepared on each connection, the heap's first sizes)
+	// would otherwise count in the first round only.
+	if warmup > 0 {
+		if _, _, err := run(warmup, rawFn); err != nil {
+			return err
+		}
+		if _, _, err := run(warmup, server); err != nil {
+			return err
+		}
+	}
 	for r := range rounds {
-		rr, rl, err := run(rawFn)
+		rr, rl, err := run(d, rawFn)
 		if err != nil {
 			return err
 		}
 		c0, a0 := store.WriterStats()
-		sr, sl, err := run(server)
+		sr, sl, err := run(d, server)
 		if err != nil {
 			return err
 		}

@@ -58,6 +58,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	clients := fl.Int("clients", 16, "commit: concurrent clients")
 	duration := fl.Duration("duration", 5*time.Second, "commit: time per round and side")
 	rounds := fl.Int("rounds", 3, "commit: rounds")
+	warmup := fl.Duration("warmup", 2*time.Second, "commit: unmeasured load of each side before the rounds")
 	cpuProfile := fl.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fl.Parse(args[1:]); err != nil {
 		return err
@@ -99,10 +100,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		return measure(ctx, out, *dsn, *n, hs, *seedValue, *baseline)
 	case "commit":
-		if *clients < 1 || *clients > 256 || *duration <= 0 || *duration > 2*time.Minute || *rounds < 1 || *rounds > 20 {
-			return fmt.Errorf("-clients must be 1–256, -duration up to 2m, -rounds 1–20")
+		if *clients < 1 || *clients > 256 || *duration <= 0 || *duration > 2*time.Minute || *rounds < 1 || *rounds > 20 ||
+			*warmup < 0 || *warmup > 2*time.Minute {
+			return fmt.Errorf("-clients must be 1–256, -duration and -warmup up to 2m, -rounds 1–20")
 		}
-		return commitRate(ctx, out, *dsn, *clients, *duration, *rounds)
+		return commitRate(ctx, out, *dsn, *clients, *duration, *warmup, *rounds)
 	}
 	return fmt.Errorf("unknown command %q: seed, measure or commit", args[0])
 }

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,33 +13,12 @@ import (
 	"github.com/govit-cn/govit/lifecycle/storetest"
 )
 
-// totalsRows reads every row of the three running totals (or of what q
-// gives for each) as text, for comparing.
+// totalsRows reads the rows of each query of q as text, by name.
 func totalsRows(t *testing.T, s *Store, q map[string]string) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for table, sql := range q {
-		rows, err := s.db.QueryContext(t.Context(), sql)
-		require.NoError(t, err)
-		cols, err := rows.Columns()
-		require.NoError(t, err)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			require.NoError(t, rows.Scan(ptrs...))
-			text := make([]string, len(vals))
-			for i, v := range vals {
-				if b, ok := v.([]byte); ok {
-					v = string(b)
-				}
-				text[i] = fmt.Sprint(v)
-			}
-			out[table] = append(out[table], strings.Join(text, "|"))
-		}
-		require.NoError(t, closeRows(rows))
+	for name, sql := range q {
+		out[name] = rowsText(t, s, sql)
 	}
 	return out
 }

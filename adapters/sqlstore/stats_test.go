@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,20 +85,35 @@ func totals(t *testing.T, s *Store) []string {
 		`SELECT unit, kind, budget_year, workdays, projects FROM approval_totals WHERE projects <> 0
 		 ORDER BY unit, kind, budget_year, workdays`,
 	} {
-		rows, err := s.DB().QueryContext(t.Context(), q)
-		require.NoError(t, err)
-		cols, err := rows.Columns()
-		require.NoError(t, err)
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			require.NoError(t, rows.Scan(ptrs...))
-			out = append(out, fmt.Sprint(vals...))
-		}
-		require.NoError(t, rows.Close())
+		out = append(out, rowsText(t, s, q)...)
 	}
+	return out
+}
+
+// rowsText reads the rows of q as text, one string a row.
+func rowsText(t *testing.T, s *Store, q string) []string {
+	t.Helper()
+	rows, err := s.DB().QueryContext(t.Context(), q)
+	require.NoError(t, err)
+	cols, err := rows.Columns()
+	require.NoError(t, err)
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		require.NoError(t, rows.Scan(ptrs...))
+		text := make([]string, len(vals))
+		for i, v := range vals {
+			if b, ok := v.([]byte); ok {
+				v = string(b)
+			}
+			text[i] = fmt.Sprint(v)
+		}
+		out = append(out, strings.Join(text, "|"))
+	}
+	require.NoError(t, closeRows(rows))
 	return out
 }

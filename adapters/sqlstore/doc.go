@@ -75,11 +75,13 @@
 // lifecycle.AppendRequest, read by a Write or by appendOne.
 //
 // On PostgreSQL, without joined writes of the embedder's (WithWrite,
-// AppendWith), appends go to four batch writers (pgbatch.go), each of
+// AppendWith), appends go to two batch writers (pgbatch.go), each of
 // which takes the appends queued behind one another and writes them in
 // one transaction: the heads of their projects read at once (none for a
-// new project), then every write sent as one pgx batch, each append's
-// writes after its events as one statement (pgRestStatements). A failed
+// new project, nor for one whose head the store keeps from its own last
+// append: pgheads.go), then every write sent as one pgx batch, each
+// append of one event as one statement, of more as one per event and one
+// for the rest (pgRestStatements). A failed
 // batch commits nothing, and each of its appends runs again alone
 // (pgAppend, pgappend.go), as does an append that commits an idempotency
 // key, which commits after checking that the key's row changed. With

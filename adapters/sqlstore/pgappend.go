@@ -113,8 +113,8 @@ func (s *Store) sealOn(ctx context.Context, op *appendOp, cur int64, prev []byte
 func (s *Store) pgAppendOn(ctx context.Context, c *pgx.Conn, op *appendOp) error {
 	if h, ok := s.keptHead(op); ok {
 		err := s.pgAppendSealed(ctx, c, op, h, true)
-		if !isStaleHead(err) {
-			return err
+		if !isStaleHead(err) || errors.Is(err, driver.ErrBadConn) {
+			return err // a connection in doubt is not used again
 		}
 		s.forgetHead(op)
 	}

@@ -122,11 +122,14 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp) (refused map[*appendOp]error, err error) {
 	refused = map[*appendOp]error{}
 	err = s.withPgx(ctx, func(c *pgx.Conn) error {
+		// The kept heads are taken once: another append may forget one
+		// before the batch is sealed.
 		var known []string
-		kept := make([]bool, len(in))
+		kept := make([]head, len(in))
+		isKept := make([]bool, len(in))
 		for i, op := range in {
-			_, kept[i] = s.keptHead(op)
-			if !kept[i] && op.req.Expected != 0 {
+			kept[i], isKept[i] = s.keptHead(op)
+			if !isKept[i] && op.req.Expected != 0 {
 				known = append(known, op.rows[0].projectID)
 			}
 		}
@@ -137,9 +140,8 @@ func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp) (refused map[*
 		b := &pgx.Batch{}
 		for i, op := range in {
 			h, after := heads[op.rows[0].projectID], []byte(nil)
-			if kept[i] {
-				h, _ = s.keptHead(op)
-				after = h.hash
+			if isKept[i] {
+				h, after = kept[i], kept[i].hash
 			}
 			err := s.sealOn(op.ctx, op, h.version, h.hash)
 			if err == nil {

@@ -74,3 +74,45 @@ func TestKeptHeadsFollowTheDatabase(t *testing.T) {
 		assert.Equal(t, int64(4), h.version)
 	}
 }
+
+// TestKeptHeadsForgottenMeanwhile: appends in order to their own projects
+// never conflict while the kept heads are forgotten under them (as
+// SealUnkeyed's purge, another append's failure or the LRU's eviction do),
+// whatever moment between a batch's look at its heads and its sealing the
+// forgetting falls on.
+func TestKeptHeadsForgottenMeanwhile(t *testing.T) {
+	s := open(t, sqltest.PostgresDSN(t))
+	ctx := t.Context()
+	stop := make(chan struct{})
+	var purger sync.WaitGroup
+	purger.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				s.heads.Purge()
+			}
+		}
+	})
+	const projects, versions = 32, 30
+	var wg sync.WaitGroup
+	errs := make([]error, projects)
+	for p := range projects {
+		wg.Go(func() {
+			id := fmt.Sprintf("f%d", p)
+			for v := range int64(versions) {
+				if _, err := s.Append(ctx, v, testEvents(id, v+1, v+1), lifecycle.Summary{}); err != nil {
+					errs[p] = fmt.Errorf("%s version %d: %w", id, v+1, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	purger.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -87,8 +88,20 @@ func testSIGKILL(t *testing.T, path string) {
 	const killAfter = 3000
 	deadline := time.Now().Add(20 * time.Second)
 
+	// On PostgreSQL the child's connections carry a name of their own, so
+	// that the check below can wait for its server processes to end.
+	child, pg := path, strings.Contains(path, "://")
+	name := fmt.Sprintf("govit-crash-child-%d-%d", os.Getpid(), time.Now().UnixNano())
+	if pg {
+		u, err := url.Parse(path)
+		require.NoError(t, err)
+		q := u.Query()
+		q.Set("application_name", name)
+		u.RawQuery = q.Encode()
+		child = u.String()
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChildAppender$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envAppenderDB+"="+path)
+	cmd.Env = append(os.Environ(), envAppenderDB+"="+child)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -129,6 +142,16 @@ func testSIGKILL(t *testing.T, path string) {
 	}
 
 	s := open(t, path)
+	if pg {
+		// A batch the child had sent whole before it died still runs to
+		// its commit in the server process that took it: wait for those
+		// to end, so that what is read below stays as it is.
+		require.Eventually(t, func() bool {
+			var n int
+			err := s.DB().QueryRowContext(t.Context(), `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, name).Scan(&n)
+			return err == nil && n == 0
+		}, 30*time.Second, 20*time.Millisecond, "the killed child's server processes end")
+	}
 	total := 0
 	for p, v := range acked {
 		evs, err := s.Load(t.Context(), p)

@@ -213,19 +213,19 @@ type Declaration struct {
 	// Classified marks a project that involves state secrets or falls
 	// under special national rules (第十九条); such a project is handled
 	// under those rules, and CheckScope refuses it.
-	Classified bool `json:"classified,omitempty"`
+	Classified bool `json:"classified,omitempty,omitzero"`
 	// BudgetYear is, for 运维类, the budget year whose O&M needs are
 	// declared (第五条); required for 运维类. For 建设类 it may name the
 	// year of the budget the project asks to enter (第七条). It runs from
 	// MinBudgetYear (运维类) or FirstBudgetYear (建设类) to 9999.
-	BudgetYear int `json:"budget_year,omitempty" validate:"required_if=Kind operation,omitempty,budgetyear" label:"预算年度" article:"第五条"`
+	BudgetYear int `json:"budget_year,omitempty,omitzero" validate:"required_if=Kind operation,omitempty,budgetyear" label:"预算年度" article:"第五条"`
 	// ParentID is, for a later phase of a multi-year phased 建设类 project
 	// (第八条), the ID of the project's earlier phase.
 	ParentID string `json:"parent_id,omitempty" validate:"excluded_unless=Kind construction" label:"前期项目编号" article:"第八条"`
 	// Phase is the phase number of a phased project (第八条): 1 for the
 	// first phase, 2 and up for later phases (which need ParentID); 0 for
 	// a project not built in phases.
-	Phase int `json:"phase,omitempty" validate:"excluded_unless=Kind construction,omitempty,gte=1" label:"建设期次" article:"第八条"`
+	Phase int `json:"phase,omitempty,omitzero" validate:"excluded_unless=Kind construction,omitempty,gte=1" label:"建设期次" article:"第八条"`
 	// CloudExemption cites the law, administrative regulation or central or
 	// Chongqing policy that exempts the project from using 政务云 (第四条);
 	// empty when the project uses 政务云.
@@ -261,7 +261,10 @@ func (d Declaration) MarshalJSON() ([]byte, error) {
 
 // MarshalJSONTo writes what MarshalJSON does, straight to enc, for the
 // encoders of go-json-experiment (those of the fold and of the HTTP
-// answers), which call it instead of MarshalJSON.
+// answers), which call it instead of MarshalJSON. The members are those
+// of MarshalJSON under the encoder's options too (the false and zero
+// members that are left out carry omitzero as well as omitempty); how a
+// string is escaped is the encoder's.
 func (d Declaration) MarshalJSONTo(enc *jsontext.Encoder) error {
 	return jsonv2.MarshalEncode(enc, d.wire(), enc.Options())
 }

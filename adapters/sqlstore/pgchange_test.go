@@ -90,3 +90,53 @@ func TestChangesInMarksMigration(t *testing.T) {
 	require.NoError(t, s2.db.QueryRowContext(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE '%_deltas'`).Scan(&tables))
 	assert.Zero(t, tables)
 }
+
+// TestChangesInMarksDown: migrated down past 00023, the changes the
+// pending marks carried are delta rows again, so that the totals with
+// their deltas are what the projects' figures give.
+func TestChangesInMarksDown(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, sqltest.PostgresDSN(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	s.stopBackground() // the marks stay pending
+	c := storetest.NewClock(storetest.PortfolioStart())
+	e, err := lifecycle.New(lifecycle.Config{Store: s, Clock: c.Now})
+	require.NoError(t, err)
+	storetest.Portfolio(t, e, c, 40, 7)
+	var pending int
+	require.NoError(t, s.db.QueryRowContext(ctx, `SELECT count(*) FROM feed_pending WHERE now_unit IS NOT NULL`).Scan(&pending))
+	require.Positive(t, pending)
+
+	p, err := migrations(ctx, Postgres, s.db)
+	require.NoError(t, err)
+	_, err = p.DownTo(ctx, 22)
+	require.NoError(t, err)
+
+	fromFigures := totalsRows(t, s, map[string]string{
+		"figure": `SELECT unit, kind, budget_year, state, COUNT(*),
+		  COALESCE(SUM(requested_central_fen), 0), COALESCE(SUM(requested_municipal_fen), 0),
+		  COALESCE(SUM(requested_district_fen), 0), COALESCE(SUM(requested_self_funded_fen), 0),
+		  COALESCE(SUM(approved_central_fen), 0), COALESCE(SUM(approved_municipal_fen), 0),
+		  COALESCE(SUM(approved_district_fen), 0), COALESCE(SUM(approved_self_funded_fen), 0)
+		  FROM project_figures GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+		"duty": `SELECT unit, kind, budget_year, next_duty, next_due, COUNT(*) FROM project_figures
+		  WHERE next_duty <> '' AND next_due IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+		"approval": `SELECT unit, kind, budget_year, approval_workdays, COUNT(*) FROM project_figures
+		  WHERE approval_workdays IS NOT NULL GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+	})
+	withDeltas := totalsRows(t, s, map[string]string{
+		"figure": `SELECT unit, kind, budget_year, state, SUM(projects), SUM(requested_central_fen), SUM(requested_municipal_fen),
+		  SUM(requested_district_fen), SUM(requested_self_funded_fen), SUM(approved_central_fen), SUM(approved_municipal_fen),
+		  SUM(approved_district_fen), SUM(approved_self_funded_fen)
+		  FROM (SELECT * FROM figure_totals UNION ALL SELECT * FROM figure_deltas) x GROUP BY 1, 2, 3, 4
+		  HAVING SUM(projects) <> 0 ORDER BY 1, 2, 3, 4`,
+		"duty": `SELECT unit, kind, budget_year, duty, next_due, SUM(projects)
+		  FROM (SELECT * FROM duty_totals UNION ALL SELECT * FROM duty_deltas) x GROUP BY 1, 2, 3, 4, 5
+		  HAVING SUM(projects) <> 0 ORDER BY 1, 2, 3, 4, 5`,
+		"approval": `SELECT unit, kind, budget_year, workdays, SUM(projects)
+		  FROM (SELECT * FROM approval_totals UNION ALL SELECT * FROM approval_deltas) x GROUP BY 1, 2, 3, 4
+		  HAVING SUM(projects) <> 0 ORDER BY 1, 2, 3, 4`,
+	})
+	assert.Equal(t, fromFigures, withDeltas)
+}

@@ -41,11 +41,32 @@ DROP TABLE duty_deltas;
 DROP TABLE figure_deltas;
 
 -- +goose Down
--- Run the sequencer first (Store.Sequence): the changes of marks still
--- pending would be lost from the totals.
+-- The changes the pending marks carry become delta rows again.
 CREATE TABLE figure_deltas (LIKE figure_totals);
 CREATE TABLE duty_deltas (LIKE duty_totals);
 CREATE TABLE approval_deltas (LIKE approval_totals);
+INSERT INTO figure_deltas (unit, kind, budget_year, state, projects,
+    requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
+    approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen)
+SELECT was_unit, was_kind, was_year, was_state, -1,
+    -COALESCE(was_fen[1], 0), -COALESCE(was_fen[2], 0), -COALESCE(was_fen[3], 0), -COALESCE(was_fen[4], 0),
+    -COALESCE(was_fen[5], 0), -COALESCE(was_fen[6], 0), -COALESCE(was_fen[7], 0), -COALESCE(was_fen[8], 0)
+FROM feed_pending WHERE was_unit IS NOT NULL
+UNION ALL
+SELECT now_unit, now_kind, now_year, now_state, 1,
+    COALESCE(now_fen[1], 0), COALESCE(now_fen[2], 0), COALESCE(now_fen[3], 0), COALESCE(now_fen[4], 0),
+    COALESCE(now_fen[5], 0), COALESCE(now_fen[6], 0), COALESCE(now_fen[7], 0), COALESCE(now_fen[8], 0)
+FROM feed_pending WHERE now_unit IS NOT NULL;
+INSERT INTO duty_deltas (unit, kind, budget_year, duty, next_due, projects)
+SELECT was_unit, was_kind, was_year, was_duty, was_due, -1 FROM feed_pending
+WHERE was_unit IS NOT NULL AND was_duty <> '' AND was_due IS NOT NULL
+UNION ALL
+SELECT now_unit, now_kind, now_year, now_duty, now_due, 1 FROM feed_pending
+WHERE now_unit IS NOT NULL AND now_duty <> '' AND now_due IS NOT NULL;
+INSERT INTO approval_deltas (unit, kind, budget_year, workdays, projects)
+SELECT was_unit, was_kind, was_year, was_days, -1 FROM feed_pending WHERE was_unit IS NOT NULL AND was_days IS NOT NULL
+UNION ALL
+SELECT now_unit, now_kind, now_year, now_days, 1 FROM feed_pending WHERE now_unit IS NOT NULL AND now_days IS NOT NULL;
 ALTER TABLE feed_pending
     DROP COLUMN was_unit, DROP COLUMN was_kind, DROP COLUMN was_year, DROP COLUMN was_state,
     DROP COLUMN was_fen, DROP COLUMN was_due, DROP COLUMN was_duty, DROP COLUMN was_days,

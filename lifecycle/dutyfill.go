@@ -2,7 +2,6 @@ package lifecycle
 
 import (
 	"context"
-	"errors"
 )
 
 // DutyKeeper is a DutyReader whose projections written before it kept
@@ -53,7 +52,7 @@ func (e *Engine) FillDuties(ctx context.Context) (int, error) {
 		page := make([]ProjectDuties, 0, len(ids))
 		for _, id := range ids {
 			p, err := e.load(ctx, id)
-			if KindOf(err) == KindNotFound || errors.Is(err, ErrNotFound) {
+			if KindOf(err) == KindNotFound { // load reports every unknown project so
 				continue
 			}
 			if err != nil {

@@ -8,9 +8,11 @@ import (
 )
 
 // keptFolds reports whether the store keeps each project's fold
-// (SnapshotStore and RequestAppender): then the engine reads a project
-// from its kept fold, one row whatever the length of its history, and
-// writes the fold with every append.
+// (SnapshotStore and RequestAppender): then the engine writes the fold
+// with every append, and reads a project from its kept fold, one row
+// whatever the length of its history, for Get and wherever it holds no
+// fold of its own (an action decides first on the one it holds, see
+// Config.Snapshots).
 func (e *Engine) keptFolds() (SnapshotStore, bool) {
 	ss, ok := e.store.(SnapshotStore)
 	if !ok {

@@ -34,32 +34,11 @@ func benchStores(b *testing.B) map[string]func() lifecycle.Store {
 func BenchmarkAction(b *testing.B) {
 	for _, name := range []string{"memory", "sqlite"} {
 		b.Run(name, func(b *testing.B) {
-			store := benchStores(b)[name]()
-			eng, err := lifecycle.New(lifecycle.Config{Store: store})
-			require.NoError(b, err)
-			auth, err := NewTokenAuthenticator(testTokens)
-			require.NoError(b, err)
-			api, err := New(Config{Engine: eng, Auth: auth})
-			require.NoError(b, err)
-			srv := httptest.NewServer(api)
-			defer srv.Close()
-			body, err := json.Marshal(declaration(unitA, "负载测试项目"))
-			require.NoError(b, err)
+			srv, body := benchServer(b, benchStores(b)[name]())
 			post := func(path, ifMatch string, data []byte, want int) *http.Response {
-				req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(data))
-				req.Header.Set("Authorization", "Bearer "+asUnitA)
-				req.Header.Set("Content-Type", "application/json")
-				if ifMatch != "" {
-					req.Header.Set("If-Match", ifMatch)
-				}
-				resp, err := srv.Client().Do(req)
+				resp, err := benchPost(srv, path, ifMatch, data, want)
 				if err != nil {
 					b.Fatal(err)
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != want {
-					b.Fatalf("%s: %d", path, resp.StatusCode)
 				}
 				return resp
 			}
@@ -120,37 +99,9 @@ func BenchmarkEngineAction(b *testing.B) {
 // cores, and it moves little with the machine's other load, unlike the
 // wall time.
 func BenchmarkActionClients16(b *testing.B) {
-	store := openStore(b, filepath.Join(b.TempDir(), "bench.db"))
-	eng, err := lifecycle.New(lifecycle.Config{Store: store})
-	require.NoError(b, err)
-	auth, err := NewTokenAuthenticator(testTokens)
-	require.NoError(b, err)
-	api, err := New(Config{Engine: eng, Auth: auth})
-	require.NoError(b, err)
-	srv := httptest.NewServer(api)
-	defer srv.Close()
+	srv, body := benchServer(b, openStore(b, filepath.Join(b.TempDir(), "bench.db")))
 	srv.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = 16
-	body, err := json.Marshal(declaration(unitA, "负载测试项目"))
-	require.NoError(b, err)
 	withdraw := []byte(`{"reason":"压力测试"}`)
-	post := func(path, ifMatch string, data []byte, want int) (*http.Response, error) {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(data))
-		req.Header.Set("Authorization", "Bearer "+asUnitA)
-		req.Header.Set("Content-Type", "application/json")
-		if ifMatch != "" {
-			req.Header.Set("If-Match", ifMatch)
-		}
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			return nil, err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != want {
-			return nil, fmt.Errorf("%s: %d", path, resp.StatusCode)
-		}
-		return resp, nil
-	}
 	clients := 16
 	b.SetParallelism((clients + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
 	b.ResetTimer()
@@ -160,13 +111,13 @@ func BenchmarkActionClients16(b *testing.B) {
 		var loc, tag string
 		for i := 0; pb.Next(); i++ {
 			if i%2 == 0 {
-				resp, err := post("/v1/projects", "", body, http.StatusCreated)
+				resp, err := benchPost(srv, "/v1/projects", "", body, http.StatusCreated)
 				if err != nil {
 					b.Error(err)
 					return
 				}
 				loc, tag = resp.Header.Get("Location"), resp.Header.Get("ETag")
-			} else if _, err := post(loc+"/actions/withdraw", tag, withdraw, http.StatusOK); err != nil {
+			} else if _, err := benchPost(srv, loc+"/actions/withdraw", tag, withdraw, http.StatusOK); err != nil {
 				b.Error(err)
 				return
 			}
@@ -174,4 +125,41 @@ func BenchmarkActionClients16(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "actions/s")
 	report()
+}
+
+// benchServer serves an engine over store through httptest, closed when b
+// ends, and gives the body of the declaration the benchmarks file.
+func benchServer(b *testing.B, store lifecycle.Store) (*httptest.Server, []byte) {
+	eng, err := lifecycle.New(lifecycle.Config{Store: store})
+	require.NoError(b, err)
+	auth, err := NewTokenAuthenticator(testTokens)
+	require.NoError(b, err)
+	api, err := New(Config{Engine: eng, Auth: auth})
+	require.NoError(b, err)
+	srv := httptest.NewServer(api)
+	b.Cleanup(srv.Close)
+	body, err := json.Marshal(declaration(unitA, "负载测试项目"))
+	require.NoError(b, err)
+	return srv, body
+}
+
+// benchPost posts data to path as unit A (with If-Match when given),
+// reads the answer, and fails unless its status is want.
+func benchPost(srv *httptest.Server, path, ifMatch string, data []byte, want int) (*http.Response, error) {
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+path, bytes.NewReader(data))
+	req.Header.Set("Authorization", "Bearer "+asUnitA)
+	req.Header.Set("Content-Type", "application/json")
+	if ifMatch != "" {
+		req.Header.Set("If-Match", ifMatch)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		return nil, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != want {
+		return nil, fmt.Errorf("%s: %d", path, resp.StatusCode)
+	}
+	return resp, nil
 }

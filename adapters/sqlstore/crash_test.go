@@ -90,7 +90,7 @@ func testSIGKILL(t *testing.T, path string) {
 
 	// On PostgreSQL the child's connections carry a name of their own, so
 	// that the check below can wait for its server processes to end.
-	child, pg := path, strings.Contains(path, "://")
+	child, pg := path, dialectOf(path) == Postgres
 	name := fmt.Sprintf("govit-crash-child-%d-%d", os.Getpid(), time.Now().UnixNano())
 	if pg {
 		u, err := url.Parse(path)

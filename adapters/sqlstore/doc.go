@@ -72,7 +72,9 @@
 // the request and the events as stored (with Seq), so that other data —
 // an idempotency key, an outbox row per event, a global sequence — commits
 // or rolls back with the events. New per-append data goes in new fields of
-// lifecycle.AppendRequest, read by a Write or by appendOne.
+// lifecycle.AppendRequest, read by a Write, or written by appendOne and,
+// on PostgreSQL, by queueAppend with its sub-statement in
+// pgRestStatements.
 //
 // On PostgreSQL, without joined writes of the embedder's (WithWrite,
 // AppendWith), appends go to two batch writers (pgbatch.go), each of

@@ -80,21 +80,8 @@ var _ lifecycle.DutyKeeper = (*Store)(nil)
 
 // WithoutDuties implements lifecycle.DutyKeeper.
 func (s *Store) WithoutDuties(ctx context.Context, after string, limit int) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT project_id FROM projections
+	return s.queryIDs(ctx, s.db, "without duties", `SELECT project_id FROM projections
 		WHERE duties IS NULL AND project_id > $1 ORDER BY project_id LIMIT $2`, after, limit)
-	if err != nil {
-		return nil, s.fail(ctx, "without duties", err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, s.fail(ctx, "without duties", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // KeepDuties implements lifecycle.DutyKeeper.

@@ -266,20 +266,29 @@ func (s *Store) SealUnkeyed(ctx context.Context) (int, error) {
 }
 
 func (s *Store) unkeyedProjects(ctx context.Context, q queryer) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT project_id FROM events WHERE key_id = '' ORDER BY project_id`)
+	return s.queryIDs(ctx, q, "seal", `SELECT DISTINCT project_id FROM events WHERE key_id = '' ORDER BY project_id`)
+}
+
+// queryIDs reads the project IDs query selects, on q; op names the call
+// in errors.
+func (s *Store) queryIDs(ctx context.Context, q queryer, op, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, s.fail(ctx, "seal", err)
+		return nil, s.fail(ctx, op, err)
 	}
 	defer rows.Close()
 	var ids []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, s.fail(ctx, "seal", err)
+			return nil, s.fail(ctx, op, err)
 		}
 		ids = append(ids, id)
 	}
-	return ids, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	return ids, nil
 }
 
 // projectRows reads a project's rows in seq order.

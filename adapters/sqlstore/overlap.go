@@ -230,9 +230,6 @@ func (s *Store) overlapTexts(ctx context.Context, ids []int64, unit string) ([]l
 // the threshold. It holds one window's counts, whatever the portfolio.
 func (s *Store) overlapCount(ctx context.Context, prefix []uint64, probe lifecycle.OverlapProbe) ([]int64, error) {
 	var last sql.NullInt64
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
 	if err := s.queryRow(ctx, sqlLastFeature).Scan(&last); err != nil || !last.Valid {
 		return nil, err
 	}

@@ -305,7 +305,7 @@ func gramFirstMigration(d Dialect) *goose.Migration {
 // block of projects at a time.
 func fillPostings(ctx context.Context, tx *sql.Tx, bits uint) error {
 	var last sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM overlap_features`).Scan(&last); err != nil {
+	if err := tx.QueryRowContext(ctx, sqlLastFeature).Scan(&last); err != nil {
 		return err
 	}
 	for block := int64(0); last.Valid && block <= last.Int64>>bits; block++ {

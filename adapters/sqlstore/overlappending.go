@@ -49,9 +49,6 @@ const foldDelay = 100 * time.Millisecond
 // before migrating the schema down past the pending list.
 func (s *Store) FoldOverlap(ctx context.Context) error {
 	var pending bool
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	if err := s.queryRow(ctx, sqlPendingExists).Scan(&pending); err != nil || !pending {
 		return err
 	}

@@ -17,9 +17,11 @@ import (
 // of an append waits for its answer before the next is sent: ten round
 // trips or more, and at 16 clients the process and the database spent
 // most of their time waking each other. An append is read and sent
-// instead in at most two round trips: the project's head (none for a new
-// project, or one whose head the store keeps: pgheads.go), then, once the expected version is checked and the events
-// sealed, every write as one pgx batch (pipelined, answered at once),
+// instead in at most two round trips (three when a kept head turns out
+// stale): the project's head (none for a new project, or one whose head
+// the store keeps: pgheads.go), then, once the expected version is
+// checked and the events sealed, every write as one pgx batch
+// (pipelined, answered at once),
 // which PostgreSQL runs as one implicit transaction ending at the batch's
 // Sync: all of it commits, or, at the first failing statement, none of
 // it. The batch writers (pgbatch.go) do so for several appends at once;

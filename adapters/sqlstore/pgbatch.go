@@ -91,14 +91,14 @@ func (s *Store) pgCommitBatch(batch []*appendOp) {
 		ctx, cancel := context.WithTimeout(context.Background(), pgBatchTimeout)
 		refused, err := s.pgWriteBatch(ctx, in)
 		cancel()
-		if err == nil {
+		switch {
+		case err != nil:
+			// Each runs alone; one whose kept head is stale finds out
+			// there (pgAppendOn).
+			s.logger.Debug("sqlstore: a batch of appends failed; each runs alone", "appends", len(in)-len(refused), "err", err)
+		case len(refused) < len(in):
 			s.commits.Add(1)
 			s.committed.Add(int64(len(in) - len(refused)))
-		} else {
-			s.logger.Debug("sqlstore: a batch of appends failed; each runs alone", "appends", len(in)-len(refused), "err", err)
-			for _, op := range in {
-				s.forgetHead(op)
-			}
 		}
 		for _, op := range in {
 			switch rerr, ok := refused[op]; {
@@ -125,11 +125,11 @@ func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp) (refused map[*
 		// The kept heads are taken once: another append may forget one
 		// before the batch is sealed.
 		var known []string
-		kept := make([]head, len(in))
-		isKept := make([]bool, len(in))
+		kept := make([]*head, len(in))
 		for i, op := range in {
-			kept[i], isKept[i] = s.keptHead(op)
-			if !isKept[i] && op.req.Expected != 0 {
+			if h, ok := s.keptHead(op); ok {
+				kept[i] = &h
+			} else if op.req.Expected != 0 {
 				known = append(known, op.rows[0].projectID)
 			}
 		}
@@ -140,8 +140,8 @@ func (s *Store) pgWriteBatch(ctx context.Context, in []*appendOp) (refused map[*
 		b := &pgx.Batch{}
 		for i, op := range in {
 			h, after := heads[op.rows[0].projectID], []byte(nil)
-			if isKept[i] {
-				h, after = kept[i], kept[i].hash
+			if kept[i] != nil {
+				h, after = *kept[i], kept[i].hash
 			}
 			err := s.sealOn(op.ctx, op, h.version, h.hash)
 			if err == nil {

@@ -23,13 +23,18 @@ const pendingChangeColumns = `was_unit, was_kind, was_year, was_state, was_fen, 
 // sequencer moves) add to figure_totals, as rows of figureTotalsColumns:
 // the figures before taken out, those after put in.
 func figureChanges(src string) string {
-	part := func(p, sign string) string {
+	return bothSides(func(p, sign string) string {
 		s := `SELECT ` + p + `unit, ` + p + `kind, ` + p + `year, ` + p + `state, ` + sign + `1`
 		for i := 1; i <= 8; i++ {
 			s += `, ` + sign + `COALESCE(` + p + `fen[` + strconv.Itoa(i) + `], 0)`
 		}
 		return s + ` FROM ` + src + ` WHERE ` + p + `unit IS NOT NULL`
-	}
+	})
+}
+
+// bothSides is part's rows of the figures before (prefix was_, taken out:
+// sign "-") and after (now_, put in) each change.
+func bothSides(part func(prefix, sign string) string) string {
 	return part("was_", "-") + `
 	  UNION ALL ` + part("now_", "")
 }
@@ -37,30 +42,20 @@ func figureChanges(src string) string {
 // dutyChanges is what the changes in src add to duty_totals (unit, kind,
 // budget_year, duty, next_due, projects).
 func dutyChanges(src string) string {
-	part := func(p, sign string) string {
+	return bothSides(func(p, sign string) string {
 		return `SELECT ` + p + `unit, ` + p + `kind, ` + p + `year, ` + p + `duty, ` + p + `due, ` + sign + `1 FROM ` + src +
 			` WHERE ` + p + `unit IS NOT NULL AND ` + p + `duty <> '' AND ` + p + `due IS NOT NULL`
-	}
-	return part("was_", "-") + `
-	  UNION ALL ` + part("now_", "")
+	})
 }
 
 // approvalChanges is what the changes in src add to approval_totals
 // (unit, kind, budget_year, workdays, projects).
 func approvalChanges(src string) string {
-	part := func(p, sign string) string {
+	return bothSides(func(p, sign string) string {
 		return `SELECT ` + p + `unit, ` + p + `kind, ` + p + `year, ` + p + `days, ` + sign + `1 FROM ` + src +
 			` WHERE ` + p + `unit IS NOT NULL AND ` + p + `days IS NOT NULL`
-	}
-	return part("was_", "-") + `
-	  UNION ALL ` + part("now_", "")
+	})
 }
-
-// Columns of the totals other than figure_totals'.
-const (
-	dutyTotalsColumns     = `unit, kind, budget_year, duty, next_due, projects`
-	approvalTotalsColumns = `unit, kind, budget_year, workdays, projects`
-)
 
 // sqlFoldChanges are the sub-statements of sqlSequence that fold the
 // changes of the moved marks into the totals.
@@ -78,11 +73,11 @@ func sqlFoldChanges(src string) string {
 	  SELECT unit, kind, budget_year, duty, next_due, SUM(projects)
 	  FROM (` + dutyChanges(src) + `) AS c(` + dutyTotalsColumns + `)
 	  GROUP BY unit, kind, budget_year, duty, next_due
-	  ON CONFLICT (unit, kind, budget_year, duty, next_due) DO UPDATE SET projects = duty_totals.projects + excluded.projects),
+	  ` + dutyTotalsAdd + `),
 	at AS (
 	  INSERT INTO approval_totals (` + approvalTotalsColumns + `)
 	  SELECT unit, kind, budget_year, workdays, SUM(projects)
 	  FROM (` + approvalChanges(src) + `) AS c(` + approvalTotalsColumns + `)
 	  GROUP BY unit, kind, budget_year, workdays
-	  ON CONFLICT (unit, kind, budget_year, workdays) DO UPDATE SET projects = approval_totals.projects + excluded.projects)`
+	  ` + approvalTotalsAdd + `)`
 }

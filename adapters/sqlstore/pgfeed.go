@@ -19,8 +19,9 @@ import (
 //
 //   - gives the committed pending events the next feed positions, in seq
 //     order, with their webhook deliveries, and moves the head;
-//   - folds the changes the marks carry into the totals, in the same
-//     statement, dropping duty totals that fall to no project.
+//   - folds the changes the marks carry into the totals, in the
+//     statement that moves the marks, then drops the duty totals that
+//     fall to no project.
 //
 // A transaction sees only committed marks, so positions go to committed
 // events alone and are never taken back: a reader that has seen position

@@ -56,7 +56,8 @@ func pgSummary(project string, v int64) lifecycle.Summary {
 // consecutive positions from 1, each project's versions in order; what
 // one instance acknowledged is in what the other reads next, with no
 // sequencer of its own running; and the running totals, folded from the
-// appends' delta rows, are what a recomputation from the figures gives.
+// changes the appends' marks carry, are what a recomputation from the
+// figures gives.
 func TestFeedPositionsAcrossInstances(t *testing.T) {
 	dsn := sqltest.PostgresDSN(t)
 	a, b := open(t, dsn), open(t, dsn)
@@ -133,8 +134,8 @@ func TestFeedPositionsAcrossInstances(t *testing.T) {
 		next = n
 	}
 
-	// The totals as Stats reads them before the last deltas are folded,
-	// after, and after a recomputation from the figures agree.
+	// The totals as Stats reads them before the last marks' changes are
+	// folded, after, and after a recomputation from the figures agree.
 	before, err := a.Stats(t.Context(), lifecycle.StatsQuery{OverdueBefore: time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)})
 	require.NoError(t, err)
 	_, err = a.Sequence(t.Context())

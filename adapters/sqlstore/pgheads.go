@@ -22,8 +22,9 @@ import (
 // as it always did; a chain value changed under the same version
 // (SealUnkeyed, here or on another instance) leaves the version NULL,
 // which fails the NOT NULL constraint (isStaleHead). Either way nothing of
-// the transaction commits, the head is forgotten, and the append runs
-// again with the head read from the database.
+// the transaction commits and the head is forgotten: the first is the
+// conflict it always was; after the second the append runs again on the
+// head read from the database (pgAppendOn).
 
 // pgHeadCache is the number of projects whose head a PostgreSQL store
 // keeps.

@@ -120,11 +120,12 @@ func (t *stmtTx) QueryRowContext(ctx context.Context, query string, args ...any)
 
 // queryRow runs query, a read of one row by its key, on the store's
 // pool: prepared where the store has it (SQLite), else as *sql.DB does.
-// On SQLite a read that has begun runs to its end (callers check ctx
-// first): watching a cancellable context costs database/sql and the
-// driver a goroutine each per query, more than the read itself.
+// On SQLite a read that has begun runs to its end: watching a
+// cancellable context costs database/sql and the driver a goroutine each
+// per query, more than the read itself. A context already ended goes the
+// unprepared way, whose Scan reports it.
 func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st, ok := s.prepared[query]; ok {
+	if st, ok := s.prepared[query]; ok && ctx.Err() == nil {
 		return st.QueryRowContext(context.WithoutCancel(ctx), args...)
 	}
 	return s.db.QueryRowContext(ctx, query, args...)

@@ -130,23 +130,10 @@ func (s *Store) Summary(ctx context.Context, projectID string) (lifecycle.Summar
 // are outside the hash chain: Verify proves the history, AuditFolds that
 // the folds read instead of it are the history's. It reads every event.
 func (s *Store) AuditFolds(ctx context.Context, report func(projectID, detail string)) (int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT s.project_id FROM snapshots s
+	ids, err := s.queryIDs(ctx, s.db, "audit folds", `SELECT s.project_id FROM snapshots s
 		JOIN projections p ON p.project_id = s.project_id AND p.version = s.version ORDER BY s.project_id`)
 	if err != nil {
-		return 0, s.fail(ctx, "audit folds", err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, s.fail(ctx, "audit folds", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, s.fail(ctx, "audit folds", err)
+		return 0, err
 	}
 	n := 0
 	for _, id := range ids {

@@ -33,8 +33,8 @@ type Store struct {
 	// keys seals the chain with HMAC when set (see WithKeyring).
 	keys *integrity.Keyring
 	// queue hands this process's appends to the one writer of a SQLite
-	// store (see writer.go); nil on PostgreSQL, where each append is its
-	// own transaction.
+	// store (see writer.go); nil on PostgreSQL, whose batch writers take
+	// them from pgq.
 	queue   chan *appendOp
 	quit    chan struct{}
 	stopped chan struct{}
@@ -47,7 +47,8 @@ type Store struct {
 	joined []Write
 	// changed wakes this process's feed long polls after an append.
 	changed signal
-	// commits and committed count the writer's transactions and the
+	// commits and committed count the writers' transactions (SQLite's
+	// writer, PostgreSQL's batch writers and appends alone) and the
 	// appends they held.
 	commits, committed atomic.Int64
 	// prepared are the statements of an append and of the reads of every

@@ -55,14 +55,21 @@ const (
 	sqlBumpState = `INSERT INTO figure_totals (` + figureTotalsColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 	` + figureTotalsAdd
-	sqlBumpDuty = `INSERT INTO duty_totals (unit, kind, budget_year, duty, next_due, projects)
+	// dutyTotalsColumns and approvalTotalsColumns are the columns of the
+	// other two totals; dutyTotalsAdd and approvalTotalsAdd add a row to
+	// the one of its keys.
+	dutyTotalsColumns     = `unit, kind, budget_year, duty, next_due, projects`
+	dutyTotalsAdd         = `ON CONFLICT (unit, kind, budget_year, duty, next_due) DO UPDATE SET projects = duty_totals.projects + excluded.projects`
+	approvalTotalsColumns = `unit, kind, budget_year, workdays, projects`
+	approvalTotalsAdd     = `ON CONFLICT (unit, kind, budget_year, workdays) DO UPDATE SET projects = approval_totals.projects + excluded.projects`
+	sqlBumpDuty           = `INSERT INTO duty_totals (` + dutyTotalsColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6)
-	ON CONFLICT (unit, kind, budget_year, duty, next_due) DO UPDATE SET projects = duty_totals.projects + excluded.projects`
+	` + dutyTotalsAdd
 	sqlDropDuty = `DELETE FROM duty_totals
 	WHERE unit = $1 AND kind = $2 AND budget_year = $3 AND duty = $4 AND next_due = $5 AND projects = 0`
-	sqlBumpApproval = `INSERT INTO approval_totals (unit, kind, budget_year, workdays, projects)
+	sqlBumpApproval = `INSERT INTO approval_totals (` + approvalTotalsColumns + `)
 	VALUES ($1, $2, $3, $4, $5)
-	ON CONFLICT (unit, kind, budget_year, workdays) DO UPDATE SET projects = approval_totals.projects + excluded.projects`
+	` + approvalTotalsAdd
 )
 
 // bump adds a project's figures to the running totals (sign 1) or takes
@@ -123,19 +130,17 @@ func (s *Store) RebuildTotals(ctx context.Context) error {
 		`DELETE FROM figure_totals`,
 		`DELETE FROM duty_totals`,
 		`DELETE FROM approval_totals`,
-		`INSERT INTO figure_totals (unit, kind, budget_year, state, projects,
-		  requested_central_fen, requested_municipal_fen, requested_district_fen, requested_self_funded_fen,
-		  approved_central_fen, approved_municipal_fen, approved_district_fen, approved_self_funded_fen)
+		`INSERT INTO figure_totals (`+figureTotalsColumns+`)
 		SELECT unit, kind, budget_year, state, COUNT(*),
 		  COALESCE(SUM(requested_central_fen), 0), COALESCE(SUM(requested_municipal_fen), 0),
 		  COALESCE(SUM(requested_district_fen), 0), COALESCE(SUM(requested_self_funded_fen), 0),
 		  COALESCE(SUM(approved_central_fen), 0), COALESCE(SUM(approved_municipal_fen), 0),
 		  COALESCE(SUM(approved_district_fen), 0), COALESCE(SUM(approved_self_funded_fen), 0)
 		FROM project_figures GROUP BY unit, kind, budget_year, state`,
-		`INSERT INTO duty_totals (unit, kind, budget_year, duty, next_due, projects)
+		`INSERT INTO duty_totals (`+dutyTotalsColumns+`)
 		SELECT unit, kind, budget_year, next_duty, next_due, COUNT(*) FROM project_figures
 		WHERE next_duty <> '' AND next_due IS NOT NULL GROUP BY unit, kind, budget_year, next_duty, next_due`,
-		`INSERT INTO approval_totals (unit, kind, budget_year, workdays, projects)
+		`INSERT INTO approval_totals (`+approvalTotalsColumns+`)
 		SELECT unit, kind, budget_year, approval_workdays, COUNT(*) FROM project_figures
 		WHERE approval_workdays IS NOT NULL GROUP BY unit, kind, budget_year, approval_workdays`,
 	) {

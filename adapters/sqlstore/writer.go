@@ -143,8 +143,9 @@ func storedEvents(rs []row) ([]lifecycle.Event, error) {
 	return out, nil
 }
 
-// appended wakes, after op committed, the sequencer (PostgreSQL), and the
-// 第四条 folder after a declaration.
+// appended keeps, after op committed, the head it left (PostgreSQL), and
+// wakes the sequencer (PostgreSQL) and, after a declaration, the 第四条
+// folder.
 func (s *Store) appended(op *appendOp) {
 	s.keepHead(op)
 	s.wakeSequencer()
